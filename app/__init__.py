@@ -1,0 +1,3 @@
+"""Modelwright: build, train, fine-tune and export deep-learning models without code."""
+
+__version__ = "0.1.0"
