@@ -1,0 +1,205 @@
+"""The headless door into Modelwright: ``python main.py <command> ...``.
+
+Every sub-command is a thin wrapper over a function in ``app.core``; the GUI calls the same
+functions. Errors a user can fix print one line on stderr and exit 1 (``--debug`` shows the
+traceback). Heavy imports (torch, pandas) happen inside the handlers so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from app import __version__
+
+COMMANDS = ("templates", "new", "validate", "train", "evaluate", "predict")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one line and exits 1, like every other error."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse API
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="main.py",
+        description="Modelwright: build, train and export deep-learning models. Run without a command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"Modelwright {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback when something fails")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("templates", help="list project templates")
+    p.set_defaults(handler=_cmd_templates)
+
+    p = sub.add_parser("new", help="create a project from a template and a data file")
+    p.add_argument("--template", required=True, help="template name (see 'templates')")
+    p.add_argument("--data", type=Path, help="data file or image folder")
+    p.add_argument("--target", help="column to predict (tables)")
+    p.add_argument("--base", help="pretrained base model (fine-tuning templates)")
+    p.add_argument("--out", type=Path, required=True, help="project file to write (*.mwproj)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing project file")
+    p.set_defaults(handler=_cmd_new)
+
+    p = sub.add_parser("validate", help="check a project's network and print its layer table")
+    p.add_argument("project", type=Path)
+    p.add_argument("--json", action="store_true", help="print the table as JSON")
+    p.set_defaults(handler=_cmd_validate)
+
+    p = sub.add_parser("train", help="train a project and write a run directory")
+    p.add_argument("project", type=Path)
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--epochs", type=_positive_int)
+    group.add_argument("--steps", type=_positive_int)
+    p.add_argument("--batch-size", type=_positive_int)
+    p.add_argument("--lr", type=_positive_float)
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
+    p.add_argument("--seed", type=int)
+    p.add_argument("--out", type=Path, help="run directory to create (default: runs/<project>-<time>)")
+    p.add_argument("--resume", type=Path, metavar="RUN_DIR", help="continue an interrupted run")
+    p.set_defaults(handler=_cmd_train)
+
+    p = sub.add_parser("evaluate", help="print a run's metrics as JSON")
+    p.add_argument("run_dir", type=Path)
+    p.add_argument("--data", type=Path, help="evaluate on this file instead of the run's validation data")
+    p.set_defaults(handler=_cmd_evaluate)
+
+    p = sub.add_parser("predict", help="write predictions for a data file as CSV")
+    p.add_argument("run_dir", type=Path)
+    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=_cmd_predict)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0 (got {text})")
+    return value
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from app.core.graph.templates import describe_template, template_names
+
+    names = template_names()
+    width = max(len(n) for n in names)
+    for name in names:
+        print(f"{name:<{width}}  {describe_template(name)}")
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from app.core.new_project import create_project
+
+    project = create_project(
+        args.template, data=args.data, target=args.target, base=args.base, out=args.out, overwrite=args.force
+    )
+    print(f"Created {project.path} ({args.template}, {len(project.graph.nodes)} layers).")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from app.core.graph.summary import format_layer_table, layer_table
+    from app.core.project import load_project
+
+    project = load_project(args.project)
+    table = layer_table(project.graph)
+    if args.json:
+        print(json.dumps(table.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_layer_table(table))
+    if table.errors:
+        for node_id, message in table.errors:
+            print(f"error: {node_id}: {message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from app.core.train.api import train_project
+    from app.core.train.cli_progress import TextProgress
+
+    overrides = {
+        key: value
+        for key, value in (
+            ("epochs", args.epochs),
+            ("steps", args.steps),
+            ("batch_size", args.batch_size),
+            ("lr", args.lr),
+            ("device", args.device),
+            ("seed", args.seed),
+        )
+        if value is not None
+    }
+    run_dir = train_project(
+        args.project, out=args.out, resume=args.resume, overrides=overrides, callbacks=[TextProgress()]
+    )
+    print(f"Run saved in {run_dir}")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from app.core.train.api import evaluate_run
+
+    metrics = evaluate_run(args.run_dir, data_path=args.data)
+    print(json.dumps(metrics, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from app.core.train.api import predict_run
+
+    out = predict_run(args.run_dir, args.data, args.out)
+    print(f"Predictions written to {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one sub-command; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 1
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI's contract: one line, exit 1
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    from app.core.errors import ModelwrightError
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, ModelwrightError):
+        return text
+    return f"unexpected {type(exc).__name__}: {text} (run with --debug for details)"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
