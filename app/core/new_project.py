@@ -1,0 +1,88 @@
+"""Create a project from a template and the user's data (``python main.py new``).
+
+The template decides the network's shape; the data decides its size: the input width or
+image size, the number of classes, the vocabulary. So the data is inspected and prepared
+once here, and the template graph is built from the resulting :class:`DataInfo`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.core.errors import ModelwrightError
+from app.core.project import PROJECT_SUFFIX, Project, save_project
+
+#: The data each template expects, so a wrong pairing fails with a useful message.
+TEMPLATE_INPUTS = {
+    "keras-seed": ("vector",),
+    "mlp": ("vector",),
+    "cnn": ("image",),
+    "lstm-text": ("tokens",),
+    "transformer-text": ("tokens",),
+    "gpt": ("tokens",),
+}
+
+DATA_HINTS = {
+    "vector": "a table (CSV, TSV, Excel, Parquet or JSON Lines) with a target column",
+    "image": "a folder with one sub-folder of images per class",
+    "tokens": "a CSV with a text column and a label column",
+}
+
+
+def create_project(
+    template: str,
+    *,
+    data: Path | None,
+    target: str | None,
+    out: Path,
+    base: str | None = None,
+    overwrite: bool = False,
+    progress=None,
+) -> Project:
+    """Build, size and save a new project; nothing is written if any step fails."""
+    from app.core.data import inspect_source, prepare
+    from app.core.data.config import DataConfig
+    from app.core.graph.templates import build_template_graph, template_names, template_training_defaults
+
+    if template not in template_names():
+        raise ModelwrightError(f"Unknown template '{template}'. Available: {', '.join(template_names())}.")
+    if base is not None:
+        raise ModelwrightError(f"The '{template}' template trains from scratch; it does not take --base.")
+    out = Path(out)
+    if out.suffix != PROJECT_SUFFIX:
+        raise ModelwrightError(f"The project file name must end in {PROJECT_SUFFIX} (got '{out.name}').")
+    if out.exists() and not overwrite:
+        raise ModelwrightError(f"{out} already exists; choose another name or pass --force to overwrite it.")
+
+    if data is None:
+        if template != "keras-seed":
+            raise ModelwrightError(f"The '{template}' template needs data: pass --data ({_hint(template)}).")
+        config = DataConfig.from_dict({"source": {"kind": "synthetic", "generator": "keras-seed", "n_samples": 1000, "seed": 7}})
+    else:
+        data = Path(data)
+        if not data.exists():
+            raise ModelwrightError(f"Data not found: {data}")
+        config = inspect_source(data.resolve(), target=target, template=template, progress=progress)
+
+    prepared = prepare(config, out.resolve().parent, progress=progress)
+    expected = TEMPLATE_INPUTS.get(template)
+    if expected and prepared.info.input_kind not in expected:
+        raise ModelwrightError(
+            f"The '{template}' template needs {_hint(template)}, but this data gives "
+            f"{prepared.info.input_kind} inputs."
+        )
+    if template == "gpt" and prepared.info.task != "language-model":
+        raise ModelwrightError("The 'gpt' template needs a plain text file to learn from (language modelling).")
+
+    graph = build_template_graph(template, prepared.info)
+    training = template_training_defaults(template, prepared.info)
+    project = Project(name=out.stem, graph=graph, data=config.to_dict(), training=training, path=None)
+    save_project(project, out)
+    return project
+
+
+def _hint(template: str) -> str:
+    kinds = TEMPLATE_INPUTS.get(template, ("vector",))
+    if template == "gpt":
+        return "a plain text file (.txt)"
+    return DATA_HINTS[kinds[0]]
