@@ -1,0 +1,1 @@
+"""Speed and scale measurements; ``python -m benchmarks`` runs them all (``make bench``)."""
