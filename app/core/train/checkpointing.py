@@ -1,0 +1,82 @@
+"""Keeps ``checkpoints/last.pt`` fresh and ``checkpoints/best.pt`` at the best metric."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from app.core.train.callbacks import Callback
+from app.core.train.config import CheckpointConfig
+from app.core.train.optim import is_minimized
+
+
+class Checkpointer(Callback):
+    """Saves ``last`` at epoch ends and inside long epochs, ``best`` when ``monitor`` improves.
+
+    The trainer calls :meth:`finish` when the run ends, to write the final ``last``
+    checkpoint (unless the run failed) and any best checkpoint still held in memory.
+    """
+
+    def __init__(self, config: CheckpointConfig, monitor: str) -> None:
+        self.config = config
+        self.monitor = monitor
+        self.minimize = is_minimized(monitor)
+        self._last_saved = -math.inf  # the first epoch end and the first best always save
+        self._best_saved = -math.inf
+        self._batch_timer = 0.0
+        self._pending_best: dict | None = None
+
+    def on_fit_start(self, trainer, state, control) -> None:
+        state.best_monitor = self.monitor
+        self._batch_timer = time.monotonic()
+
+    def on_batch_end(self, trainer, state, control, batch) -> None:
+        if batch.batch >= batch.batches:
+            return  # the epoch end saves
+        every_n, every_s = self.config.every_n_batches, self.config.every_seconds
+        if (every_n and batch.step % every_n == 0) or (every_s and time.monotonic() - self._batch_timer >= every_s):
+            self._save_last(trainer)
+
+    def on_validation_end(self, trainer, state, control, record) -> None:
+        value = record.get(self.monitor)
+        if value is None or not math.isfinite(value):
+            return
+        best = state.best_metric
+        if best is not None and not (value < best if self.minimize else value > best):
+            return
+        state.best_metric, state.best_epoch, state.best_step = value, record["epoch"], int(record["step"])
+        if time.monotonic() - self._best_saved >= self.config.epoch_min_seconds:
+            self._save_best(trainer)
+        else:
+            self._pending_best = trainer.checkpoint_payload(copy=True)
+
+    def on_epoch_end(self, trainer, state, control) -> None:
+        if control.should_end or self._run_is_over(state):
+            return  # the trainer's finish() writes the final one
+        now = time.monotonic()
+        if self._pending_best is not None and now - self._best_saved >= self.config.epoch_min_seconds:
+            self._save_best(trainer, self._pending_best)
+        if now - self._last_saved >= self.config.epoch_min_seconds:
+            self._save_last(trainer)
+
+    @staticmethod
+    def _run_is_over(state) -> bool:
+        if state.max_steps is not None:
+            return state.global_step >= state.max_steps
+        return state.max_epochs is not None and state.epoch >= state.max_epochs
+
+    def finish(self, trainer, state) -> None:
+        if self._pending_best is not None:
+            self._save_best(trainer, self._pending_best)
+        if state.status != "failed":
+            self._save_last(trainer)
+
+    def _save_last(self, trainer) -> None:
+        if trainer.flush_losses():
+            trainer.write_checkpoint("last")
+            self._last_saved = self._batch_timer = time.monotonic()
+
+    def _save_best(self, trainer, payload: dict | None = None) -> None:
+        trainer.write_checkpoint("best", payload)
+        self._pending_best = None
+        self._best_saved = time.monotonic()

@@ -1,0 +1,182 @@
+"""Optimizers and learning-rate schedules built from the training settings.
+
+The schedule is one small object rather than a chain of torch schedulers because the
+settings allow a linear warm-up in front of *any* schedule, including reduce-on-plateau,
+which torch's ``SequentialLR`` cannot combine; it also keeps the saved state a plain dict
+(exact resume, ``weights_only`` checkpoints). The learning rate is a pure function of the
+optimizer step, times a plateau factor that only evaluations change.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from app.core.train.config import OptimizerConfig, SchedulerConfig
+
+
+def _fast_path(params: list[torch.nn.Parameter], optimizer: str) -> dict:
+    """Pick the quickest multi-tensor implementation the parameters allow.
+
+    Fused kernels run on CUDA (and on CPU for Adam/AdamW/SGD/Adagrad in recent torch);
+    ``foreach`` batches the per-parameter updates into a few kernels elsewhere. The
+    ``benchmarks/bench_training.py`` figures decided the CPU choice: for small models the
+    single-tensor loop is the fastest on CPU, so we keep torch's own default there.
+    """
+    devices = {p.device.type for p in params}
+    if devices == {"cuda"}:
+        if optimizer in ("adam", "adamw", "sgd", "adagrad"):
+            return {"fused": True}
+        return {"foreach": True}
+    return {}
+
+
+def build_optimizer(params, config: OptimizerConfig) -> torch.optim.Optimizer:
+    """A torch optimizer over the trainable ``params`` as the settings describe."""
+    params = [p for p in params if p.requires_grad]
+    fast = _fast_path(params, config.name)
+    if config.name == "sgd":
+        return torch.optim.SGD(params, lr=config.lr, momentum=config.momentum, nesterov=config.nesterov,
+                               weight_decay=config.weight_decay, **fast)
+    if config.name == "adam":
+        return torch.optim.Adam(params, lr=config.lr, betas=config.betas, eps=config.eps,
+                                weight_decay=config.weight_decay, **fast)
+    if config.name == "adamw":
+        return torch.optim.AdamW(params, lr=config.lr, betas=config.betas, eps=config.eps,
+                                 weight_decay=config.weight_decay, **fast)
+    if config.name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=config.lr, momentum=config.momentum, eps=config.eps,
+                                   weight_decay=config.weight_decay, **fast)
+    if config.name == "adagrad":
+        return torch.optim.Adagrad(params, lr=config.lr, eps=max(config.eps, 1e-10),
+                                   weight_decay=config.weight_decay, **fast)
+    raise ValueError(config.name)  # pragma: no cover - TrainConfig validated the name
+
+
+class LRSchedule:
+    """Sets each parameter group's learning rate from the optimizer step count.
+
+    ``lr = base_lr * warmup(step) * schedule(step) * plateau_scale``; call :meth:`step`
+    after every optimizer step and :meth:`on_evaluation` after every evaluation.
+
+    Example::
+
+        schedule = LRSchedule(optimizer, SchedulerConfig(name="cosine", warmup_steps=100),
+                              total_steps=5000, steps_per_epoch=250)
+        for batch in batches:
+            ...; optimizer.step(); schedule.step()
+    """
+
+    def __init__(self, optimizer: torch.optim.Optimizer, config: SchedulerConfig, *,
+                 total_steps: int, steps_per_epoch: int) -> None:
+        self.optimizer = optimizer
+        self.config = config
+        self.total_steps = max(int(total_steps), 1)
+        self.steps_per_epoch = max(int(steps_per_epoch), 1)
+        self.base_lrs = [group.get("initial_lr", group["lr"]) for group in optimizer.param_groups]
+        for group, lr in zip(optimizer.param_groups, self.base_lrs):
+            group["initial_lr"] = lr
+        self.step_count = 0
+        self.plateau_scale = 1.0
+        self.plateau_best: float | None = None
+        self.plateau_bad = 0
+        self._apply()
+
+    # -- the schedule as a function of the step ------------------------------------------
+    def factor(self, step: int) -> float:
+        """Multiplier on the base learning rate at optimizer step ``step`` (0-based)."""
+        opts = self.config.options
+        warmup = self.config.warmup_steps
+        w = min(1.0, (step + 1) / warmup) if warmup > 0 and step < warmup else 1.0
+        name = self.config.name
+        if name in ("none", "plateau"):
+            f = 1.0
+        elif name == "step":
+            f = opts["gamma"] ** (step // (opts["step_size"] * self.steps_per_epoch))
+        elif name == "exponential":
+            f = opts["gamma"] ** (step // self.steps_per_epoch)
+        elif name == "cosine":
+            span = max(self.total_steps - warmup, 1)
+            t = min(max(step - warmup, 0) / span, 1.0)
+            base = self.base_lrs[0]
+            floor = min(opts["min_lr"] / base, 1.0) if base > 0 else 0.0
+            f = floor + (1.0 - floor) * 0.5 * (1.0 + math.cos(math.pi * t))
+        elif name == "onecycle":
+            f = self._onecycle(step)
+        else:  # pragma: no cover - validated
+            raise ValueError(name)
+        return w * f
+
+    def _onecycle(self, step: int) -> float:
+        """Cosine rise from max_lr/div_factor to max_lr over pct_start, then down to ~0."""
+        opts = self.config.options
+        base = self.base_lrs[0]
+        peak = (opts["max_lr"] or base) / base if base > 0 else 1.0
+        start = peak / opts["div_factor"]
+        end = start / opts["final_div_factor"]
+        rise = max(int(opts["pct_start"] * self.total_steps), 1)
+        if step < rise:
+            t = step / rise
+            return peak + (start - peak) * 0.5 * (1 + math.cos(math.pi * t))
+        t = min((step - rise) / max(self.total_steps - rise, 1), 1.0)
+        return end + (peak - end) * 0.5 * (1 + math.cos(math.pi * t))
+
+    def _apply(self) -> None:
+        f = self.factor(self.step_count) * self.plateau_scale
+        for group, base in zip(self.optimizer.param_groups, self.base_lrs):
+            group["lr"] = base * f
+
+    # -- events ---------------------------------------------------------------------------
+    def step(self) -> None:
+        self.step_count += 1
+        if self.config.name != "none" or self.config.warmup_steps:
+            self._apply()
+
+    def on_evaluation(self, metrics: dict[str, float]) -> None:
+        """Reduce on plateau: shrink the rate after ``patience`` evaluations without progress."""
+        if self.config.name != "plateau":
+            return
+        opts = self.config.options
+        value = metrics.get(opts["monitor"])
+        if value is None or not math.isfinite(value):
+            return
+        maximize = not is_minimized(opts["monitor"])
+        if self.plateau_best is None or (
+            value > self.plateau_best + opts["threshold"] if maximize else value < self.plateau_best - opts["threshold"]
+        ):
+            self.plateau_best = value
+            self.plateau_bad = 0
+            return
+        self.plateau_bad += 1
+        if self.plateau_bad > opts["patience"]:
+            floor = opts["min_lr"] / self.base_lrs[0] if self.base_lrs[0] > 0 else 0.0
+            self.plateau_scale = max(self.plateau_scale * opts["factor"], floor)
+            self.plateau_bad = 0
+            self._apply()
+
+    @property
+    def lr(self) -> float:
+        return float(self.optimizer.param_groups[0]["lr"])
+
+    def state_dict(self) -> dict:
+        return {"step_count": self.step_count, "plateau_scale": self.plateau_scale,
+                "plateau_best": self.plateau_best, "plateau_bad": self.plateau_bad,
+                "base_lrs": list(self.base_lrs)}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.step_count = int(state["step_count"])
+        self.plateau_scale = float(state["plateau_scale"])
+        self.plateau_best = state["plateau_best"]
+        self.plateau_bad = int(state["plateau_bad"])
+        self.base_lrs = [float(x) for x in state["base_lrs"]]
+        self._apply()
+
+
+def is_minimized(metric: str) -> bool:
+    """Whether smaller is better for a metric name such as ``val_loss`` or ``val_accuracy``."""
+    bare = metric.split("_", 1)[1] if metric.startswith(("val_", "train_", "test_")) else metric
+    return bare in MINIMIZED_METRICS
+
+
+MINIMIZED_METRICS = ("loss", "mae", "mse", "rmse", "perplexity")
