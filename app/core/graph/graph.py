@@ -238,15 +238,17 @@ class Graph:
         edge = Edge(source, source_port, target, target_port)
         if edge in self._edges:
             raise PortMismatchError(f"Node '{source}' is already connected to {_label(dst)}.", target)
+        if source == target:
+            raise CycleError(f"Node {_label(dst)} cannot feed itself; data must flow one way.", target)
+        if self._reaches(target, source):
+            raise CycleError(
+                f"Connecting '{source}' to '{target}' would make data flow in a loop "
+                f"('{target}' already feeds '{source}').", target,
+            )
         if not port.variadic and any(e.target == target and e.target_port == target_port for e in self._edges):
             raise PortMismatchError(
                 f"Input '{target_port}' of node {_label(dst)} is already connected; it takes one input. "
                 "Use an Add or Concatenate node to join branches.", target,
-            )
-        if source == target or self._reaches(target, source):
-            raise CycleError(
-                f"Connecting '{source}' to '{target}' would make data flow in a loop "
-                f"('{target}' already feeds '{source}').", target,
             )
         self._edges.append(edge)
         self._emit(EdgeAdded(edge))

@@ -1,0 +1,271 @@
+"""Ready-made networks sized to the user's data, with training settings that suit them.
+
+A template decides the network's shape; the :class:`~app.core.data.info.DataInfo` decides
+its sizes (input width, image size, classes, vocabulary, sequence length). Node positions run
+top to bottom so the designer canvas shows a tidy column.
+
+Example::
+
+    info = DataInfo("vector", (4,), "classification", 3, class_names=("a", "b", "c"))
+    graph = build_template_graph("mlp", info, hidden=[32, 32])
+    training = template_training_defaults("mlp", info)     # a TrainConfig dict
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from app.core.data.info import DataInfo
+from app.core.errors import ModelwrightError
+from app.core.graph.graph import Graph
+
+ROW = 90.0  # vertical distance between nodes on the canvas
+
+
+class TemplateError(ModelwrightError):
+    """A template cannot be built for this data or with these options."""
+
+
+class _Column:
+    """Adds nodes one under the other, each fed by the previous one."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.last: str | None = None
+        self.row = 0
+
+    def add(self, type_id: str, params: dict | None = None, id: str | None = None) -> str:
+        node = self.graph.add_node(type_id, params, id=id, position=(0.0, self.row * ROW))
+        self.row += 1
+        if self.last is not None:
+            self.graph.connect(self.last, node.id)
+        self.last = node.id
+        return node.id
+
+
+def _input(col: _Column, info: DataInfo) -> None:
+    params: dict[str, Any] = {"kind": info.input_kind, "shape": list(info.input_shape)}
+    if info.input_kind == "tokens":
+        params["vocab_size"] = _vocab(info)
+    col.add("io.input", params, id="input")
+
+
+def _vocab(info: DataInfo) -> int:
+    if not info.vocab_size:
+        raise TemplateError("This text data has no vocabulary size; prepare the data again.")
+    return int(info.vocab_size)
+
+
+def _head(col: _Column, info: DataInfo) -> None:
+    """Classes -> one logit each (binary: one logit); regression -> one value per target."""
+    if info.task in ("classification", "binary"):
+        col.add("head.classifier", {"num_classes": 1 if info.task == "binary" else info.n_outputs})
+    elif info.task == "regression":
+        col.add("core.linear", {"out_features": info.n_outputs})
+    else:
+        raise TemplateError(
+            "This template predicts a class or a value; for next-token text generation use the 'gpt' template."
+        )
+    col.add("io.output", id="output")
+
+
+def _need(name: str, info: DataInfo, kind: str, what: str) -> None:
+    if info.input_kind != kind:
+        raise TemplateError(f"The '{name}' template needs {what}, but this data gives {info.input_kind} inputs.")
+
+
+# --- the templates ---------------------------------------------------------------------------
+
+
+def _keras_seed(info: DataInfo) -> Graph:
+    _need("keras-seed", info, "vector", "a table of numbers")
+    if info.task != "binary":
+        raise TemplateError("The 'keras-seed' template is the classic yes/no example; for "
+                            f"{info.task} data use the 'mlp' template.")
+    col = _Column(Graph())
+    _input(col, info)
+    col.add("core.linear", {"out_features": 3, "activation": "relu"})
+    col.add("core.linear", {"out_features": 1, "activation": "sigmoid"})
+    col.add("io.output", id="output")
+    return col.graph
+
+
+def _mlp(info: DataInfo, hidden: list[int] = (64, 64), dropout: float = 0.1) -> Graph:
+    _need("mlp", info, "vector", "a table of numbers")
+    col = _Column(Graph())
+    _input(col, info)
+    for width in hidden:
+        col.add("core.linear", {"out_features": int(width), "activation": "relu"})
+        if dropout > 0:
+            col.add("core.dropout", {"p": dropout})
+    _head(col, info)
+    return col.graph
+
+
+def _cnn(info: DataInfo, channels: list[int] | None = None, dropout: float = 0.2) -> Graph:
+    _need("cnn", info, "image", "images")
+    _, h, w = info.input_shape
+    if channels is None:
+        channels = [32, 64, 128] if min(h, w) >= 16 else [32, 64]
+    col = _Column(Graph())
+    _input(col, info)
+    size = min(h, w)
+    for ch in channels:
+        col.add("conv.conv2d", {"out_channels": int(ch), "kernel_size": 3, "padding": 1, "bias": False})
+        col.add("norm.batch_norm2d")
+        col.add("act.relu")
+        if size >= 2:
+            col.add("pool.max_pool2d", {"kernel_size": 2, "stride": 2})
+            size //= 2
+    col.add("pool.global_avg_pool2d")
+    if dropout > 0:
+        col.add("core.dropout", {"p": dropout})
+    _head(col, info)
+    return col.graph
+
+
+def _lstm_text(info: DataInfo, embedding_dim: int = 64, hidden_size: int = 128,
+               bidirectional: bool = False, dropout: float = 0.2) -> Graph:
+    _need("lstm-text", info, "tokens", "text")
+    col = _Column(Graph())
+    _input(col, info)
+    col.add("embed.embedding", {"num_embeddings": _vocab(info), "embedding_dim": embedding_dim})
+    col.add("rnn.lstm", {"hidden_size": hidden_size, "bidirectional": bool(bidirectional)})
+    if dropout > 0:
+        col.add("core.dropout", {"p": dropout})
+    _head(col, info)
+    return col.graph
+
+
+def _transformer_text(info: DataInfo, d_model: int = 64, n_layer: int = 2, n_head: int = 4,
+                      dim_feedforward: int = 128, dropout: float = 0.1, pooling: str = "mean") -> Graph:
+    _need("transformer-text", info, "tokens", "text")
+    if pooling not in ("mean", "first", "max", "last"):
+        raise TemplateError(f"Option 'pooling' must be mean, first, max or last, not {pooling!r}.")
+    col = _Column(Graph())
+    _input(col, info)
+    col.add("embed.embedding", {"num_embeddings": _vocab(info), "embedding_dim": d_model})
+    col.add("embed.positional", {"max_len": info.input_shape[0]})
+    if dropout > 0:
+        col.add("core.dropout", {"p": dropout})
+    for _ in range(n_layer):
+        col.add("attn.transformer_encoder_layer", {"nhead": n_head, "dim_feedforward": dim_feedforward,
+                                                   "dropout": dropout, "norm_first": True})
+    col.add("norm.layer_norm")
+    col.add("seq.pool", {"mode": pooling})
+    _head(col, info)
+    return col.graph
+
+
+def _gpt(info: DataInfo, n_layer: int = 4, n_embd: int = 128, n_head: int = 4, dropout: float = 0.1,
+         block_size: int | None = None, bias: bool = True) -> Graph:
+    _need("gpt", info, "tokens", "text")
+    if info.task != "language-model":
+        raise TemplateError("The 'gpt' template learns to continue text (language modelling); "
+                            "for labelled text use 'transformer-text' or 'lstm-text'.")
+    vocab = _vocab(info)
+    seq_len = info.input_shape[0]
+    col = _Column(Graph())
+    _input(col, info)
+    col.add("embed.embedding", {"num_embeddings": vocab, "embedding_dim": n_embd}, id="tok_emb")
+    col.add("embed.positional", {"max_len": int(block_size or seq_len)}, id="pos_emb")
+    if dropout > 0:
+        col.add("core.dropout", {"p": dropout}, id="drop")
+    for i in range(1, n_layer + 1):
+        col.add("attn.gpt_block", {"n_head": n_head, "dropout": dropout, "bias": bool(bias)}, id=f"block_{i}")
+    col.add("norm.layer_norm", id="ln_f")
+    col.add("head.lm", {"vocab_size": vocab, "tie_to": "tok_emb", "bias": False}, id="lm_head")
+    col.add("io.output", id="output")
+    return col.graph
+
+
+_TEMPLATES: dict[str, tuple[Callable[..., Graph], str]] = {
+    "keras-seed": (_keras_seed, "The classic first Keras network: 2 inputs -> Dense(3, relu) -> Dense(1, sigmoid)."),
+    "mlp": (_mlp, "Tables: two hidden Dense layers with ReLU and Dropout, then classes or values."),
+    "cnn": (_cnn, "Images: Conv-BatchNorm-ReLU-Pool blocks, global average pooling, then classes."),
+    "lstm-text": (_lstm_text, "Labelled text: token Embedding -> LSTM (last state) -> classes."),
+    "transformer-text": (_transformer_text,
+                         "Labelled text: Embedding + positions -> 2 Transformer encoder layers -> mean pooling -> classes."),
+    "gpt": (_gpt, "Text generation: a small GPT (4 causal decoder blocks, 128 wide) with a tied LM head."),
+}
+
+
+def template_names() -> list[str]:
+    return list(_TEMPLATES)
+
+
+def describe_template(name: str) -> str:
+    return _get(name)[1]
+
+
+def _get(name: str) -> tuple[Callable[..., Graph], str]:
+    try:
+        return _TEMPLATES[name]
+    except KeyError:
+        raise TemplateError(f"Unknown template '{name}'. Available: {', '.join(_TEMPLATES)}.") from None
+
+
+def build_template_graph(name: str, info: DataInfo, **options: Any) -> Graph:
+    """The template's network sized to ``info``; bad options or unsuitable data raise TemplateError."""
+    import inspect
+
+    builder, _ = _get(name)
+    allowed = [p for p in inspect.signature(builder).parameters if p != "info"]
+    for key in options:
+        if key not in allowed:
+            raise TemplateError(
+                f"The '{name}' template has no option '{key}'"
+                + (f"; its options are {', '.join(allowed)}." if allowed else " (it takes none).")
+            )
+    from app.core.graph.errors import GraphError
+
+    try:
+        graph = builder(info, **options)
+    except (GraphError, TypeError, ValueError) as exc:
+        raise TemplateError(f"The '{name}' template cannot be built with these options: {exc}") from exc
+    problems = graph.problems()
+    if problems:
+        raise TemplateError(f"The '{name}' template does not fit this data: {problems[0]}")
+    return graph
+
+
+_METRICS = {
+    "binary": ["accuracy", "f1"],
+    "classification": ["accuracy", "f1"],
+    "regression": ["mae", "r2"],
+    "language-model": ["perplexity"],
+}
+_LOSSES = {"binary": "bce_logits", "classification": "cross_entropy", "regression": "mse",
+           "language-model": "lm_cross_entropy"}
+
+
+def template_training_defaults(name: str, info: DataInfo) -> dict:
+    """Training settings (the project's ``"training"`` section) that suit the template and data."""
+    _get(name)
+    task = info.task
+    base = {
+        "epochs": 30,
+        "batch_size": 32,
+        "optimizer": {"name": "adam", "lr": 1e-3},
+        "scheduler": {"name": "none"},
+        "loss": {"name": _LOSSES[task]},
+        "metrics": list(_METRICS[task]),
+        "seed": 0,
+    }
+    if name == "keras-seed":
+        base.update(epochs=200, batch_size=10, optimizer={"name": "sgd", "lr": 0.01, "momentum": 0.0},
+                    loss={"name": "bce"}, metrics=["accuracy"])
+    elif name == "mlp":
+        base.update(epochs=50)
+    elif name == "cnn":
+        base.update(epochs=15, batch_size=64)
+    elif name == "lstm-text":
+        base.update(epochs=10, grad_clip=1.0)
+    elif name == "transformer-text":
+        base.update(epochs=10, optimizer={"name": "adamw", "lr": 5e-4, "weight_decay": 0.01},
+                    scheduler={"name": "cosine", "warmup_steps": 50}, grad_clip=1.0)
+    elif name == "gpt":
+        base.update(epochs=5, batch_size=32,
+                    optimizer={"name": "adamw", "lr": 3e-4, "weight_decay": 0.1, "betas": [0.9, 0.95]},
+                    scheduler={"name": "cosine", "warmup_steps": 100}, grad_clip=1.0)
+    return base
