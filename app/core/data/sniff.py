@@ -14,6 +14,7 @@ from app.core.data.errors import DataError
 
 SAMPLE_BYTES = 256 * 1024
 DELIMITERS = ",;\t|"
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
 _GB_NAMES = {"gb2312", "gbk", "gb18030", "cp936", "hz"}
 
 
@@ -22,7 +23,7 @@ def read_head(path: Path, n: int = SAMPLE_BYTES) -> bytes:
         return fh.read(n)
 
 
-def _decodes(sample: bytes, encoding: str) -> bool:
+def decodes(sample: bytes, encoding: str) -> bool:
     """True when ``sample`` decodes; a multibyte character cut at the end is forgiven."""
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
@@ -56,14 +57,22 @@ def detect_encoding(path: Path, sample: bytes | None = None) -> str:
             f"'{path.name}' does not look like a text table: it contains binary data. "
             "Choose a CSV/TSV/TXT, Excel (.xlsx), Parquet or JSON Lines file."
         )
-    if _decodes(sample, "utf-8"):
+    if decodes(sample, "utf-8"):
         return "utf-8"
     # Excel in Chinese locales saves GBK; gb18030 is its superset and also reads GB2312.
-    if _decodes(sample, "gb18030") and _mostly_cjk(sample):
+    if decodes(sample, "gb18030") and _mostly_cjk(sample):
         return "gb18030"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample[:65536]).best()
+    matches = from_bytes(sample[:65536])
+    best = matches.best()
+    if best is not None:
+        # Equally plausible guesses are common for short Western text: prefer Windows-1252
+        # (what Excel writes in Western locales), which also covers Latin-1 letters.
+        for match in matches:
+            if match.encoding in _WESTERN and match.chaos <= best.chaos + 0.01:
+                best = match
+                break
     if best is None:
         raise DataError(
             f"Could not tell the text encoding of '{path.name}'. Save it as UTF-8 (in Excel: "

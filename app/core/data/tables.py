@@ -135,6 +135,8 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
         encoding = sniff.detect_encoding(path, head)
     elif sniff.looks_binary(head) and not encoding.lower().startswith("utf-16"):
         raise DataError(f"'{path.name}' does not look like a text table: it contains binary data.")
+    elif not sniff.decodes(head, encoding):
+        raise _wrong_encoding(path, encoding)
     text = sniff.decode_head(path, encoding, head)
     if not text.strip():
         raise DataError(f"'{path.name}' is empty: it holds only blank space.")
@@ -148,15 +150,22 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
         except pa.ArrowInvalid as exc:
             if newlines_in_values:
                 raise locate_csv_problem(path, encoding, delimiter, exc) from None
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                f"'{path.name}' is not valid {encoding} text (byte {exc.start} of a block cannot be decoded). "
-                "Set 'data.source.encoding' to the file's real encoding, or save it as UTF-8."
-            ) from None
+        except UnicodeDecodeError:
+            raise _wrong_encoding(path, encoding) from None
     assert table is not None
+    # pyarrow keeps bytes that are not valid UTF-8 as binary columns instead of failing.
+    if any(pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in table.schema.types):
+        raise _wrong_encoding(path, encoding)
     _check_field_sizes(table, path)
     report(0.95, f"Converting {path.name}")
     return table.to_pandas()
+
+
+def _wrong_encoding(path: Path, encoding: str) -> DataError:
+    return DataError(
+        f"'{path.name}' is not valid {encoding} text. Set 'data.source.encoding' to the file's real encoding "
+        "(for Chinese Excel files usually gb18030), remove it to detect the encoding, or save the file as UTF-8."
+    )
 
 
 def _arrow_encoding(encoding: str) -> str:
