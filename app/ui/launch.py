@@ -1,58 +1,119 @@
 """Start the desktop app: parse GUI arguments, create the QApplication, show the main window.
 
 Kept apart from ``main.py`` so the CLI never imports Qt, and from ``main_window.py`` so the
-window can be built in tests without touching ``sys.argv``.
+window can be built in tests without touching ``sys.argv``. Nothing on this path imports
+torch: the first paint must not wait for it (a test checks this).
+
+    python main.py [PROJECT] [--view data|design|train|evaluate|export] [--theme system|light|dark]
+    python main.py --screenshot FILE.png [--view V] [--size 1280x800] [PROJECT]
+    python main.py --timing [PROJECT]     print "first-paint" when the window is painted, then exit
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 VIEWS = ("data", "design", "train", "evaluate", "export")
 EXAMPLE_PROJECT = Path(__file__).resolve().parents[2] / "resources" / "examples" / "iris" / "iris.mwproj"
+SCREENSHOT_TIMEOUT_MS = 8000
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="main.py", description="Open the Modelwright app.")
-    parser.add_argument("project", nargs="?", type=Path, help="project file to open (*.mwproj)")
+    parser.add_argument("project", nargs="?", type=Path, help="project (*.mwproj) or data file to open")
     parser.add_argument("--screenshot", type=Path, metavar="FILE.png", help="render the window to a PNG and exit")
-    parser.add_argument("--view", choices=VIEWS, default="design", help="view to show first")
+    parser.add_argument("--view", choices=VIEWS, default=None, help="view to show first")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default=None, help="colour theme")
+    parser.add_argument("--size", default="1280x800", help="window size for --screenshot (WIDTHxHEIGHT)")
+    parser.add_argument("--timing", action="store_true", help="print 'first-paint' once painted, then exit")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    offscreen = args.screenshot is not None or args.timing
     if args.screenshot is not None:
         import os
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
-
-    from app.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Modelwright")
     app.setOrganizationName("Modelwright")
+    app.setOrganizationDomain("modelwright.org")
 
-    window = MainWindow()
-    project = args.project if args.project is not None else (EXAMPLE_PROJECT if EXAMPLE_PROJECT.exists() else None)
-    if project is not None:
-        window.open_project(project)
-    window.resize(1280, 800)
+    from app.ui.crash import install_excepthook
+    from app.ui.main_window import MainWindow
+    from app.ui.theme import apply_theme
+
+    install_excepthook()
+    if offscreen:
+        # Screenshots and timings must not depend on (or change) the user's saved layout.
+        settings = QSettings(str(Path(tempfile.mkdtemp(prefix="modelwright-")) / "settings.ini"), QSettings.Format.IniFormat)
+    else:
+        settings = QSettings()
+    theme = args.theme or str(settings.value("appearance/theme", "system"))
+    apply_theme(app, theme)
+
+    window = MainWindow(settings, probe_device=not offscreen)
+    if args.theme:
+        window.theme_actions[args.theme].setChecked(True)
+    if args.screenshot is not None:
+        width, _, height = args.size.partition("x")
+        window.resize(int(width), int(height))
+    target = args.project if args.project is not None else (EXAMPLE_PROJECT if EXAMPLE_PROJECT.exists() else None)
+    if target is not None:
+        window.open_path(target)
+    if args.view:
+        window.show_view(args.view)
+    elif args.screenshot is not None:
+        window.show_view("data")
     window.show()
 
-    if args.screenshot is not None:
-        def _save() -> None:
-            pixmap = window.grab()
-            if not pixmap.save(str(args.screenshot)):
-                print(f"error: could not write {args.screenshot}", file=sys.stderr)
-                app.exit(1)
-            else:
-                app.exit(0)
+    if args.timing:
+        class FirstPaint(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+                if event.type() == QEvent.Type.Paint and getattr(obj, "window", None) and obj.window() is window:
+                    app.removeEventFilter(self)
+                    QTimer.singleShot(0, lambda: (print("first-paint", flush=True), app.exit(0)))
+                return False
 
-        QTimer.singleShot(300, _save)
+        painted = FirstPaint(app)
+        app.installEventFilter(painted)
+
+    if args.screenshot is not None:
+        _schedule_screenshot(app, window, args.screenshot)
     return app.exec()
+
+
+def _schedule_screenshot(app, window, path: Path) -> None:
+    """Grab the window once background reads have finished (or after a timeout)."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from app.ui.workers import running_jobs
+
+    clock = QElapsedTimer()
+    clock.start()
+
+    def attempt() -> None:
+        busy = running_jobs() or window.data_view._summary_timer.isActive()
+        if busy and clock.elapsed() < SCREENSHOT_TIMEOUT_MS:
+            QTimer.singleShot(100, attempt)
+            return
+        QTimer.singleShot(150, save)  # one more round for charts to repaint
+
+    def save() -> None:
+        pixmap = window.grab()
+        if not pixmap.save(str(path)):
+            print(f"error: could not write {path}", file=sys.stderr)
+            app.exit(1)
+        else:
+            app.exit(0)
+
+    QTimer.singleShot(300, attempt)

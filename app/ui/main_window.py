@@ -1,98 +1,446 @@
-"""The main window: shows the open project's network as a layer table.
+"""The main window: mode bar (Data → Design → Train → Evaluate → Export), menus, toolbar,
+status bar, recent files, drag and drop, unsaved-changes prompt and saved layout.
 
-This is the first, read-only face of the app: open a project (menu or command line), see
-its layers, shapes and parameter counts exactly as ``python main.py validate`` prints them.
+It owns the :class:`ProjectDocument` (one project, one undo stack); the views under it
+read the document and push undo commands. Window geometry, dock layout, recent files, the
+theme and the last mode are kept in QSettings.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHeaderView,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget, QToolBar, QToolButton
 
 from app.core.errors import ModelwrightError
+from app.ui import dialogs
+from app.ui.document import ProjectDocument
+from app.ui.icons import icon
+
+VIEWS = ("data", "design", "train", "evaluate", "export")
+MAX_RECENT = 8
+PROJECT_SUFFIX = ".mwproj"
 
 
 class MainWindow(QMainWindow):
-    """One window per app; the project it shows is replaced by Open."""
+    """One window per app; Open replaces the project it shows."""
 
-    def __init__(self) -> None:
+    project_opened = Signal(str)
+
+    def __init__(self, settings: QSettings | None = None, *, probe_device: bool = True) -> None:
         super().__init__()
-        self.project = None
-        self.setWindowTitle(self.tr("Modelwright"))
+        self.setObjectName("main_window")
+        self.settings = settings if settings is not None else QSettings()
+        self.document = ProjectDocument(self)
+        self.setWindowIcon(icon("app"))
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
 
-        self._title = QLabel(self.tr("No project open. Use File ▸ Open to open a project."))
-        self._title.setWordWrap(True)
-        self._table = QTableWidget(0, 5)
-        self._table.setHorizontalHeaderLabels(
-            [self.tr("Layer"), self.tr("Type"), self.tr("Output shape"), self.tr("Parameters"), self.tr("FLOPs")]
-        )
-        self._table.verticalHeader().setVisible(False)
-        self._table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        from app.ui.data.data_view import DataView
+        from app.ui.views.design_view import DesignView
+        from app.ui.views.runs_view import RunsView
+        from app.ui.views.train_view import TrainView
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self._title)
-        layout.addWidget(self._table)
-        self.setCentralWidget(central)
+        self.data_view = DataView(self.document)
+        self.design_view = DesignView(self.document)
+        self.train_view = TrainView(self.document)
+        self.evaluate_view = RunsView(self.document, "evaluate")
+        self.export_view = RunsView(self.document, "export")
+        self.stack = QStackedWidget()
+        for view in (self.data_view, self.design_view, self.train_view, self.evaluate_view, self.export_view):
+            self.stack.addWidget(view)
+        self.setCentralWidget(self.stack)
 
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        open_action = QAction(self.tr("&Open…"), self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self._on_open_triggered)
-        file_menu.addAction(open_action)
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbars()
+        self._make_status_bar()
+
+        self.document.modified_changed.connect(self._on_document_modified_changed)
+        self.document.path_changed.connect(self._on_document_path_changed)
+        self.document.project_replaced.connect(self._on_document_path_changed)
+        self.data_view.status_reported.connect(self._on_data_view_status_reported)
+        self.data_view.busy_changed.connect(self._on_data_view_busy_changed)
+
+        self._device_probe = None
+        if probe_device:
+            from app.ui.device import DeviceProbe
+
+            self._device_probe = DeviceProbe(self)
+            self._device_probe.detected.connect(self._on_device_probe_detected)
+            QTimer.singleShot(1500, self._device_probe.start)
+
+        self._restore_settings()
+        self._update_title()
+
+    # --- construction --------------------------------------------------------------------------
+    def _action(self, text: str, icon_name: str | None = None, shortcut=None, slot=None, tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(shortcut) if not isinstance(shortcut, list) else action.setShortcuts(shortcut)
+        if slot is not None:
+            action.triggered.connect(slot)
+        if tip:
+            action.setStatusTip(tip)
+        return action
+
+    def _make_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.new_action = self._action(self.tr("&New Project"), "new", K.New, self.new_project,
+                                       self.tr("Start an empty project"))
+        self.open_action = self._action(self.tr("&Open…"), "open", K.Open, self._on_open_triggered,
+                                        self.tr("Open a project or a data file"))
+        self.save_action = self._action(self.tr("&Save"), "save", K.Save, self.save)
+        self.save_as_action = self._action(self.tr("Save &As…"), "save-as", K.SaveAs, self.save_as)
+        self.import_action = self._action(self.tr("&Import Data…"), "import", QKeySequence("Ctrl+I"),
+                                          self._on_import_triggered, self.tr("Bring a table, image folder or text file into the project"))
+        self.export_labels_action = self._action(self.tr("&Export Labelled Data…"), "export", None,
+                                                 lambda: self.data_view.export_labelled_data())
+        self.quit_action = self._action(self.tr("&Quit"), "quit", K.Quit, self.close)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.undo_action = self.document.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcut(K.Undo)
+        self.undo_action.setIcon(icon("undo"))
+        self.redo_action = self.document.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcut(K.Redo)
+        self.redo_action.setIcon(icon("redo"))
+        self.mode_group = QActionGroup(self)
+        self.mode_group.setExclusive(True)
+        self.mode_actions: dict[str, QAction] = {}
+        names = {"data": self.tr("Data"), "design": self.tr("Design"), "train": self.tr("Train"),
+                 "evaluate": self.tr("Evaluate"), "export": self.tr("Export")}
+        for i, view in enumerate(VIEWS):
+            action = self._action(names[view], view, QKeySequence(f"Ctrl+{i + 1}"), lambda _c=False, v=view: self.show_view(v))
+            action.setCheckable(True)
+            self.mode_group.addAction(action)
+            self.mode_actions[view] = action
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme, text in (("system", self.tr("Follow the System")), ("light", self.tr("Light")), ("dark", self.tr("Dark"))):
+            action = self._action(text, None, None, lambda _c=False, t=theme: self.set_theme(t))
+            action.setCheckable(True)
+            self.theme_group.addAction(action)
+            self.theme_actions[theme] = action
+        self.reset_layout_action = self._action(self.tr("Reset Panel Layout"), None, None, self.reset_layout)
+        self.copy_train_action = self._action(self.tr("Copy &Training Command"), "run", None, self._on_copy_train_triggered,
+                                              self.tr("Training runs from a terminal: copy the command for this project"))
+        self.about_action = self._action(self.tr("&About Modelwright"), "help", None, self._on_about_triggered)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.log_action = self._action(self.tr("Show &Log Folder"), None, None, self._on_log_triggered)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         file_menu.addSeparator()
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        self.statusBar().showMessage(self.tr("Ready"))
+        file_menu.addActions([self.save_action, self.save_as_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.import_action, self.export_labels_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu.addActions(list(self.mode_actions.values()))
+        view_menu.addSeparator()
+        view_menu.addAction(self.data_view.column_dock.toggleViewAction())
+        view_menu.addAction(self.data_view.preparation_dock.toggleViewAction())
+        view_menu.addAction(self.reset_layout_action)
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu(self.tr("&Theme"))
+        theme_menu.addActions(list(self.theme_actions.values()))
+        run_menu = bar.addMenu(self.tr("&Run"))
+        run_menu.addAction(self.copy_train_action)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addActions([self.log_action, self.about_action])
+
+    def _make_toolbars(self) -> None:
+        self.mode_bar = QToolBar(self.tr("Modes"))
+        self.mode_bar.setObjectName("mode_bar")
+        self.mode_bar.setMovable(False)
+        self.mode_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.mode_bar.addActions(list(self.mode_actions.values()))
+        for action in self.mode_actions.values():
+            button = self.mode_bar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setMinimumWidth(72)
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.mode_bar)
+        self.file_bar = QToolBar(self.tr("Project"))
+        self.file_bar.setObjectName("file_bar")
+        self.file_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.file_bar.addActions([self.new_action, self.open_action, self.save_action])
+        self.file_bar.addSeparator()
+        self.file_bar.addActions([self.undo_action, self.redo_action])
+        self.file_bar.addSeparator()
+        self.file_bar.addAction(self.import_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.file_bar)
+
+    def _make_status_bar(self) -> None:
+        self.run_state_label = QLabel(self.tr("Idle"))
+        self.device_label = QLabel(self.tr("Device: CPU"))
+        self.device_label.setToolTip(self.tr("The device training uses (detected in the background)"))
+        self.statusBar().addPermanentWidget(self.run_state_label)
+        self.statusBar().addPermanentWidget(self.device_label)
+        self.statusBar().showMessage(self.tr("Ready"), 3000)
+
+    # --- views -------------------------------------------------------------------------------------
+    def show_view(self, name: str) -> None:
+        index = VIEWS.index(name) if name in VIEWS else 0
+        self.stack.setCurrentIndex(index)
+        self.mode_actions[VIEWS[index]].setChecked(True)
+
+    def current_view(self) -> str:
+        return VIEWS[self.stack.currentIndex()]
+
+    def set_theme(self, theme: str) -> None:
+        from app.ui.theme import apply_theme
+
+        app = QApplication.instance()
+        apply_theme(app, theme)
+        self.settings.setValue("appearance/theme", theme)
+        self.theme_actions.get(theme, self.theme_actions["system"]).setChecked(True)
+
+    def reset_layout(self) -> None:
+        for dock in (self.data_view.column_dock, self.data_view.preparation_dock):
+            dock.setFloating(False)
+            dock.show()
+            self.data_view.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+
+    # --- projects ----------------------------------------------------------------------------------
+    def open_path(self, path: Path) -> bool:
+        """Open a project (``*.mwproj``) or import a data file/folder into the current project."""
+        path = Path(path)
+        if path.suffix.lower() == PROJECT_SUFFIX:
+            return self.open_project(path)
+        if self.document.project is None:
+            self._replace_with_new_project()
+        self.show_view("data")
+        return self.data_view.import_path(path) is not None
 
     def open_project(self, path: Path) -> bool:
-        """Load and show a project; a bad file gets a message box, never a crash."""
-        from app.core.project import load_project
+        """Load and show a project; a bad file gets a message and the open project stays."""
+        from app.ui.project_io import open_project_file
 
-        try:
-            project = load_project(path)
-        except ModelwrightError as exc:
-            QMessageBox.warning(self, self.tr("Cannot open project"), str(exc))
+        if not self.maybe_save():
             return False
-        self.project = project
-        self._show_project()
+        try:
+            project, overrides = open_project_file(Path(path))
+        except ModelwrightError as exc:
+            dialogs.warn(self, self.tr("Cannot open project"), str(exc))
+            self._forget_recent(Path(path))
+            return False
+        self.document.set_project(project, overrides)
+        self._add_recent(project.path)
+        self.statusBar().showMessage(self.tr("Opened {path}").format(path=project.path), 5000)
+        self.project_opened.emit(str(project.path))
         return True
 
-    def _show_project(self) -> None:
-        from app.core.graph.summary import layer_table
+    def new_project(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self._replace_with_new_project()
+        self.show_view("data")
+        return True
 
-        table = layer_table(self.project.graph)
-        self.setWindowTitle(self.tr("{name} — Modelwright").format(name=self.project.name))
-        self._title.setText(self.tr("<b>{name}</b> — {path}").format(name=self.project.name, path=self.project.path))
-        self._table.setRowCount(len(table.rows))
-        for r, row in enumerate(table.rows):
-            values = [row.name, row.type_name, row.shape_text, f"{row.params:,}", f"{row.flops:,}"]
-            for c, value in enumerate(values):
-                self._table.setItem(r, c, QTableWidgetItem(value))
-        self.statusBar().showMessage(
-            self.tr("{layers} layers · {params} parameters").format(
-                layers=len(table.rows), params=f"{table.total_params:,}"
-            )
-        )
+    def _replace_with_new_project(self) -> None:
+        from app.ui.project_io import new_project
 
+        self.document.set_project(new_project(self.tr("untitled")))
+
+    def save(self) -> bool:
+        if self.document.project is None:
+            return False
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        if self.document.project is None:
+            return False
+        start = str(self.document.path or Path(self._last_dir()) / f"{self.document.project.name}{PROJECT_SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save project as"), start,
+                                              self.tr("Modelwright projects (*.mwproj)"))
+        if not path:
+            return False
+        path = Path(path)
+        if path.suffix.lower() != PROJECT_SUFFIX:
+            path = path.with_suffix(PROJECT_SUFFIX)
+        return self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        from app.ui.project_io import save_project_file
+
+        project = self.document.project
+        renamed = self.document.path is None or Path(path).resolve() != self.document.path
+        if renamed and project.name in ("untitled", self.tr("untitled"), (self.document.path or Path()).stem):
+            project.name = Path(path).stem
+        try:
+            target = save_project_file(project, self.document.label_overrides, Path(path))
+        except (ModelwrightError, OSError) as exc:
+            dialogs.warn(self, self.tr("Cannot save project"), str(exc))
+            return False
+        self.document.mark_saved(target)
+        self._add_recent(target)
+        self.statusBar().showMessage(self.tr("Saved {path}").format(path=target), 5000)
+        return True
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False means the user cancelled."""
+        if self.document.project is None or not self.document.modified:
+            return True
+        answer = dialogs.ask_save_changes(self, self.document.project.name)
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    # --- recent files and settings -----------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _add_recent(self, path: Path | None) -> None:
+        if path is None:
+            return
+        entries = [str(path)] + [p for p in self.recent_files() if p != str(path)]
+        self.settings.setValue("recent_files", entries[:MAX_RECENT])
+        self.settings.setValue("last_dir", str(Path(path).parent))
+
+    def _forget_recent(self, path: Path) -> None:
+        entries = [p for p in self.recent_files() if p != str(path) and p != str(path.resolve())]
+        self.settings.setValue("recent_files", entries)
+
+    def _last_dir(self) -> str:
+        return str(self.settings.value("last_dir", str(Path.home())))
+
+    def _on_recent_menu_about_to_show(self) -> None:
+        self.recent_menu.clear()
+        entries = self.recent_files()
+        for entry in entries:
+            action = self.recent_menu.addAction(Path(entry).name)
+            action.setStatusTip(entry)
+            action.triggered.connect(lambda _c=False, p=entry: self.open_project(Path(p)))
+        if not entries:
+            self.recent_menu.addAction(self.tr("No recent projects")).setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction(self.tr("Clear Menu")).triggered.connect(
+                lambda: self.settings.setValue("recent_files", []))
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        data_state = self.settings.value("window/data_view_state")
+        if isinstance(data_state, QByteArray) and not data_state.isEmpty():
+            self.data_view.restoreState(data_state)
+        theme = str(self.settings.value("appearance/theme", "system"))
+        self.theme_actions.get(theme, self.theme_actions["system"]).setChecked(True)
+        self.show_view(str(self.settings.value("window/view", "data")))
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/data_view_state", self.data_view.saveState())
+        self.settings.setValue("window/view", self.current_view())
+        self.settings.sync()
+
+    # --- events --------------------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.save_settings()
+        if self._device_probe is not None:
+            self._device_probe.stop()
+        self.data_view.close()
+        from app.ui.workers import cancel_all
+
+        cancel_all()
+        event.accept()
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            # Deferred: a modal dialog inside a drop handler freezes the drag on some platforms.
+            QTimer.singleShot(0, lambda p=paths[0]: self.open_path(p))
+
+    # --- slots ------------------------------------------------------------------------------------------
     def _on_open_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open project"), "", self.tr("Modelwright projects (*.mwproj)")
-        )
+            self, self.tr("Open"), self._last_dir(),
+            self.tr("Modelwright projects (*.mwproj);;Data files (*.csv *.tsv *.txt *.xlsx *.parquet *.jsonl);;All files (*)"))
         if path:
-            self.open_project(Path(path))
+            self.open_path(Path(path))
+
+    def _on_import_triggered(self) -> None:
+        if self.document.project is None:
+            self._replace_with_new_project()
+        self.show_view("data")
+        self.data_view.choose_file()
+
+    def _on_copy_train_triggered(self) -> None:
+        from app.ui.views.train_view import training_command
+
+        QApplication.clipboard().setText(training_command(self.document))
+        self.statusBar().showMessage(self.tr("Training command copied: paste it into a terminal."), 5000)
+
+    def _on_about_triggered(self) -> None:
+        from app import __version__
+
+        QMessageBox.about(self, self.tr("About Modelwright"), self.tr(
+            "<h3>Modelwright {version}</h3><p>Build, train and export deep-learning models without code.</p>"
+            "<p>PySide6 · PyTorch · pandas · pyqtgraph</p>").format(version=__version__))
+
+    def _on_log_triggered(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from app.ui.crash import log_dir
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
+
+    def _on_document_modified_changed(self, modified: bool) -> None:
+        self.setWindowModified(modified)
+
+    def _on_document_path_changed(self) -> None:
+        self._update_title()
+
+    def _on_data_view_status_reported(self, text: str) -> None:
+        self.statusBar().showMessage(text, 5000)
+
+    def _on_data_view_busy_changed(self, busy: bool) -> None:
+        self.run_state_label.setText(self.tr("Reading data…") if busy else self.tr("Idle"))
+
+    def _on_device_probe_detected(self, text: str) -> None:
+        self.device_label.setText(self.tr("Device: {device}").format(device=text))
+
+    def _update_title(self) -> None:
+        project = self.document.project
+        if project is None:
+            self.setWindowTitle(self.tr("Modelwright"))
+        else:
+            self.setWindowTitle(self.tr("{name}[*] — Modelwright").format(name=project.name))
+        self.setWindowModified(self.document.modified)
+        enabled = project is not None
+        for action in (self.save_action, self.save_as_action, self.import_action, self.export_labels_action):
+            action.setEnabled(enabled)
