@@ -147,8 +147,7 @@ class TablePipeline:
                 blocks.append(_apply_scaler(numbers, entry.get("scaling"))[:, None])
                 continue
             strings = values.where(values.notna(), entry["fill"]).astype(str)
-            categories = pd.CategoricalDtype(entry["categories"])
-            codes = strings.astype(categories).cat.codes.to_numpy()
+            codes = pd.Index(entry["categories"]).get_indexer(strings)  # -1 for an unseen category
             if entry["encoding"] == "onehot":
                 onehot = np.zeros((len(codes), len(entry["categories"])), dtype=np.float32)
                 known = codes >= 0  # a category never seen in training gets all zeros
