@@ -7,9 +7,17 @@ import sys
 
 import pytest
 
-from app.core.graph import Graph, LayerSpec, ParamSpec, UnknownLayerError, get_layer_spec, layer_specs
+from app.core.graph import Graph, registry, LayerSpec, ParamSpec, UnknownLayerError, get_layer_spec, layer_specs
 from app.core.graph.errors import InvalidParamError, RegistryError, UnknownParamError
 from app.core.graph.registry import no_flops, no_params, normalize_params, register_alias, register_layer
+
+
+@pytest.fixture(autouse=True)
+def scratch_registry(monkeypatch):
+    """Layer types registered by a test vanish after it, so other tests see only the built-ins."""
+    layer_specs()
+    monkeypatch.setattr(registry, "_SPECS", dict(registry._SPECS))
+    monkeypatch.setattr(registry, "_ALIASES", dict(registry._ALIASES))
 
 
 def _spec(type_id="test.thing", **over):
@@ -107,7 +115,7 @@ def test_defaults_are_fresh_copies():
 def test_registry_graph_and_shapes_do_not_import_torch():
     code = (
         "import sys\n"
-        "from app.core.graph import Graph, infer_shapes, layer_specs\n"
+        "from app.core.graph import Graph, registry, infer_shapes, layer_specs\n"
         "from app.core.graph.templates import build_template_graph\n"
         "from app.core.graph.summary import layer_table\n"
         "from app.core.data.info import DataInfo\n"

@@ -143,3 +143,17 @@ def test_templates_refuse_unsuitable_data():
         build_template_graph("keras-seed", IRIS)
     with pytest.raises(TemplateError, match="vocabulary"):
         build_template_graph("lstm-text", DataInfo("tokens", (8,), "classification", 2))
+
+
+def test_compiled_templates_export_and_compile_without_python_branches():
+    """torch.export needs one straight line of operations; exporters and torch.compile rely on it."""
+    for name, info in (("gpt", CORPUS), ("lstm-text", REVIEWS)):
+        options = {"n_layer": 1, "n_embd": 16, "n_head": 2} if name == "gpt" else {}
+        model = compile_graph(build_template_graph(name, info, **options)).eval()
+        x = _batch(info)
+        exported = torch.export.export(model, (x,))
+        with torch.no_grad():
+            assert torch.allclose(exported.module()(x), model(x), atol=1e-5), name
+    compiled = torch.compile(model, backend="eager")
+    with torch.no_grad():
+        assert torch.allclose(compiled(x), model(x), atol=1e-5)

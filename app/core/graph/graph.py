@@ -362,9 +362,10 @@ class Graph:
         except CycleError as exc:
             found.append(exc)
             return found
+        fed = {(e.target, e.target_port) for e in self._edges}
         for node in self._nodes.values():
             for port in node.spec.inputs:
-                if not any(e.target == node.id and e.target_port == port.name for e in self._edges):
+                if (node.id, port.name) not in fed:
                     found.append(UnconnectedInputError(
                         f"Input '{port.name}' of node {_label(node)} is not connected; "
                         "connect a layer to it or delete the node.", node.id,

@@ -210,6 +210,7 @@ def _ensure_builtins() -> None:
 
 def register_layer(spec: LayerSpec) -> LayerSpec:
     """Add a layer type; refuses incomplete entries and ids that are taken."""
+    _ensure_builtins()  # built-ins first, so palette order and id clashes do not depend on import order
     where = f"Layer type '{spec.type_id}'"
     if not _TYPE_ID.match(spec.type_id or ""):
         raise RegistryError(f"{where}: ids are namespaced lowercase words like 'core.linear'.")
