@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from app.core.graph import Graph, registry, LayerSpec, ParamSpec, UnknownLayerError, get_layer_spec, layer_specs
+from app.core.graph import Graph, LayerSpec, ParamSpec, UnknownLayerError, get_layer_spec, layer_specs, registry
 from app.core.graph.errors import InvalidParamError, RegistryError, UnknownParamError
 from app.core.graph.registry import no_flops, no_params, normalize_params, register_alias, register_layer
 
