@@ -128,8 +128,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     else:
         print(format_layer_table(table))
     if table.errors:
-        for node_id, message in table.errors:
-            print(f"error: {node_id}: {message}", file=sys.stderr)
+        for _node_id, message in table.errors:
+            print(f"error: {message}", file=sys.stderr)
         return 1
     return 0
 

@@ -40,8 +40,7 @@ def create_project(
     progress=None,
 ) -> Project:
     """Build, size and save a new project; nothing is written if any step fails."""
-    from app.core.data import inspect_source, prepare
-    from app.core.data.config import DataConfig
+    from app.core.data import inspect_source, prepare, synthetic_config
     from app.core.graph.templates import build_template_graph, template_names, template_training_defaults
 
     if template not in template_names():
@@ -57,12 +56,12 @@ def create_project(
     if data is None:
         if template != "keras-seed":
             raise ModelwrightError(f"The '{template}' template needs data: pass --data ({_hint(template)}).")
-        config = DataConfig.from_dict({"source": {"kind": "synthetic", "generator": "keras-seed", "n_samples": 1000, "seed": 7}})
+        config = synthetic_config("keras-seed")
     else:
         data = Path(data)
         if not data.exists():
             raise ModelwrightError(f"Data not found: {data}")
-        config = inspect_source(data.resolve(), target=target, template=template, progress=progress)
+        config = inspect_source(data.resolve(), target=target, progress=progress)
 
     prepared = prepare(config, out.resolve().parent, progress=progress)
     expected = TEMPLATE_INPUTS.get(template)
