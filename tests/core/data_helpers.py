@@ -24,6 +24,8 @@ def make_image_folder(root: Path, per_class: int = 6, corrupt: bool = True) -> P
                 img.convert("L").save(folder / f"{i}.png")
             elif i % 3 == 1:
                 img.save(folder / f"{i}.jpg", quality=90)
+            elif i == 5:
+                img.save(folder / f"{i}.webp")
             else:
                 img.save(folder / f"{i}.bmp")
     if corrupt:

@@ -40,7 +40,12 @@ def detect_column_type(series: pd.Series) -> str:
     lowered = set(strings.str.lower().unique()[:3])
     if len(lowered) == 2 and lowered <= TRUE_WORDS | FALSE_WORDS and lowered & TRUE_WORDS and lowered & FALSE_WORDS:
         return "boolean"
-    numbers = pd.to_numeric(strings, errors="coerce")
+    head = pd.to_numeric(strings.iloc[:2000], errors="coerce")
+    if head.notna().mean() < 0.9:  # clearly not numbers: skip converting the whole column
+        numbers = head
+        strings = strings.iloc[:2000]
+    else:
+        numbers = pd.to_numeric(strings, errors="coerce")
     parsed = int(numbers.notna().sum())
     bad = len(strings) - parsed
     # A column that is numbers except for a few stray entries is a numeric column with typos.
@@ -68,7 +73,7 @@ def numeric_values(series: pd.Series, column: str, file_name: str) -> pd.Series:
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(
-            f"Column '{column}' of '{file_name}' is numeric, but row {position + 1} (line {position + 2}) holds "
+            f"Column '{column}' of {file_name} is numeric, but row {position + 1} (line {position + 2}) holds "
             f"'{_short(strings.iloc[position])}', which is not a number. Fix the value, or set the column's type "
             "to categorical."
         )
@@ -89,7 +94,7 @@ def boolean_values(series: pd.Series, column: str, file_name: str) -> pd.Series:
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(
-            f"Column '{column}' of '{file_name}' is yes/no, but row {position + 1} holds '{_short(series.iloc[position])}'. "
+            f"Column '{column}' of {file_name} is yes/no, but row {position + 1} holds '{_short(series.iloc[position])}'. "
             "Fix the value, or set the column's type to categorical."
         )
     return values

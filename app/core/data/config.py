@@ -334,6 +334,12 @@ class DataConfig:
         if "source" not in d:
             raise DataConfigError("The data section has no 'source': say which file, folder or generator to use.")
         source = SourceConfig.from_dict(d["source"])
+        if source.kind == "synthetic":
+            # A generated data set needs only its source; the rest defaults to the generator's own.
+            from app.core.data.synthetic import synthetic_config
+
+            defaults = synthetic_config(source.generator, source.n_samples, source.seed).to_dict()
+            d = {**defaults, **{k: v for k, v in d.items() if v is not None and v != []}}
         columns_raw = d.get("columns") or []
         if not isinstance(columns_raw, list):
             raise DataConfigError("'data.columns' must be a list of {name, type, role} entries.")

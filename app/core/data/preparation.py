@@ -17,10 +17,13 @@ from app.core.data.errors import DataError
 
 
 def typed_column(df: pd.DataFrame, column: ColumnConfig, file_name: str) -> pd.Series:
-    """The column converted to its configured type (floats for numeric/boolean, strings otherwise)."""
+    """The column converted to its configured type (floats for numeric/boolean, strings otherwise).
+
+    ``file_name`` is how messages name the data, already quoted: ``"'iris.csv'"``.
+    """
     if column.name not in df.columns:
         raise DataError(
-            f"The column '{column.name}' is missing from '{file_name}'. The model was prepared with it; "
+            f"The column '{column.name}' is missing from {file_name}. The model was prepared with it; "
             f"the file has: {', '.join(map(str, list(df.columns)[:12]))}."
         )
     series = df[column.name]
@@ -48,7 +51,7 @@ def clean_rows(
     missing_target = typed[[c.name for c in targets]].isna().any(axis=1)
     if missing_target.all():
         names = ", ".join(c.name for c in targets)
-        raise DataError(f"The target column '{names}' of '{file_name}' has no values: every row is empty there.")
+        raise DataError(f"The target column '{names}' of {file_name} has no values: every row is empty there.")
     if missing_target.any():
         warnings.append(f"{int(missing_target.sum())} rows without a value in the target column were left out.")
         typed = typed[~missing_target]
@@ -61,7 +64,7 @@ def clean_rows(
         incomplete = typed.isna().any(axis=1)
         if incomplete.all():
             raise DataError(
-                f"Every row of '{file_name}' has a missing value in some feature column, so dropping incomplete "
+                f"Every row of {file_name} has a missing value in some feature column, so dropping incomplete "
                 "rows leaves nothing. Fill missing values (mean, median, mode) instead, or ignore the sparse columns."
             )
         if incomplete.any():
@@ -193,7 +196,8 @@ class TargetEncoder:
         if task == "regression":
             scalers = [_fit_scaler(train[n].astype("float64"), prep.target_scaling) for n in names]
             return cls({"task": task, "columns": names, "scalers": scalers})
-        keys = sorted({label_key(v) for v in train[names[0]]}, key=lambda k: (str(type(k).__name__), k))
+        distinct = pd.unique(train[names[0]].dropna())
+        keys = sorted({label_key(v) for v in distinct}, key=lambda k: (str(type(k).__name__), k))
         return cls({"task": task, "columns": names, "labels": [_json_value(k) for k in keys]})
 
     @property
@@ -224,16 +228,18 @@ class TargetEncoder:
             return np.stack(columns, axis=1).astype(np.float32)
         name = self.state["columns"][0]
         index = {label: i for i, label in enumerate(self.labels)}
-        codes = np.empty(len(typed), dtype=np.int64)
-        for row, value in enumerate(typed[name].tolist()):
-            code = index.get(label_key(value)) if value is not None and value == value else None
-            if code is None:
-                known = ", ".join(str(v) for v in self.labels[:10])
-                raise DataError(
-                    f"Row {row + 1} of '{file_name}' has the label '{value}' in column '{name}', which the model "
-                    f"was not trained on (known labels: {known})."
-                )
-            codes[row] = code
+        # Look up each distinct value once; rows then take their code by position.
+        inverse, uniques = pd.factorize(typed[name], use_na_sentinel=True)
+        lookup = np.array([index.get(label_key(u), -1) for u in uniques] + [-1], dtype=np.int64)
+        codes = lookup[inverse]
+        if (codes < 0).any():
+            row = int(np.flatnonzero(codes < 0)[0])
+            value = typed[name].iloc[row]
+            known = ", ".join(str(v) for v in self.labels[:10])
+            raise DataError(
+                f"Row {row + 1} of {file_name} has the label '{value}' in column '{name}', which the model "
+                f"was not trained on (known labels: {known})."
+            )
         if self.task == "binary":
             return codes.astype(np.float32)[:, None]
         return codes

@@ -37,6 +37,8 @@ from app.core.data.tokenizers import make_tokenizer
 from app.core.progress import Progress
 
 MAX_WINDOWS_PER_EPOCH = 10_000
+# Decoded images stay in memory as uint8; beyond this a streaming split would be needed.
+MAX_IN_MEMORY_BYTES = 4 * 1024**3
 
 
 @dataclass
@@ -166,6 +168,12 @@ def _prepare_images(config: DataConfig, base_dir, report: Progress) -> PreparedD
     if image is None:
         size, channels = probe(paths)
         image = ImageConfig(size=size, channels=channels)
+    needed = len(paths) * image.channels * image.size[0] * image.size[1]
+    if needed > MAX_IN_MEMORY_BYTES:
+        raise DataError(
+            f"'{root.name}' has {len(paths)} images; at {image.size[0]}x{image.size[1]} pixels they would need "
+            f"{needed / 1e9:.1f} GB of memory. Choose a smaller image size in the data settings."
+        )
     pixels, ok, warnings = load_images(paths, image.size, image.channels, root, progress=_Sub(report, 0.0, 0.8))
     labels = np.asarray(folder_labels, dtype=object)[ok]
     frame = pd.DataFrame({"label": labels})
