@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from app.core.data import DataError, inspect_source, prepare
+from app.core.data import inspect_source, prepare
 from app.core.data.config import DataConfig
 from app.core.data.sources import detect_source
 from app.core.data.tables import read_table

@@ -16,7 +16,7 @@ import pandas as pd
 import torch
 
 from app.core.data.columns import detect_task
-from app.core.data.config import DataConfig, ImageConfig, TextConfig
+from app.core.data.config import ColumnConfig, DataConfig, ImageConfig, PreparationConfig, TextConfig
 from app.core.data.datasets import ImageSplit, TensorSplit, TokenStreamSplit, TrainingSplit
 from app.core.data.errors import DataError
 from app.core.data.images import load_images, probe, scan_image_folder
@@ -185,8 +185,6 @@ def _prepare_images(config: DataConfig, base_dir, report: Progress) -> PreparedD
     if task == "binary" and len(set(labels)) != 2:
         raise DataError(f"The task is binary, but '{root.name}' has {len(set(labels))} class folders. Set the task to classification.")
     parts = _split_parts(config, frame, labels if config.split.method == "stratified" else None)
-    from app.core.data.config import ColumnConfig, PreparationConfig
-
     target = TargetEncoder.fit(frame, [ColumnConfig("label", "categorical", "target")], task, PreparationConfig())
     targets = torch.from_numpy(target.transform(frame, f"'{root.name}'"))
     images = torch.from_numpy(pixels)
