@@ -49,7 +49,7 @@ COLUMNS = [("num", "numeric", "feature"), ("colour", "categorical", "feature"), 
 def _typed(path, **prep):
     df = pd.read_csv(path)
     cols = [ColumnConfig(*c) for c in COLUMNS]
-    return clean_rows(df, cols[:3], cols[3:], PreparationConfig(**prep), "messy.csv")
+    return clean_rows(df, cols[:3], cols[3:], PreparationConfig(**prep), "'messy.csv'")
 
 
 def test_rows_without_target_are_left_out_with_a_warning(messy):
