@@ -20,7 +20,7 @@ Example — print the validation loss and stop once it is low enough::
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +59,12 @@ class TrainerState:
     callback_state: dict[str, dict] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # By hand rather than dataclasses.asdict: this runs at every checkpoint and asdict's
+        # deep recursion over a long history was the slowest part of saving a tiny model.
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["history"] = [dict(r) for r in self.history]
+        d["callback_state"] = {k: dict(v) for k, v in self.callback_state.items()}
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainerState":

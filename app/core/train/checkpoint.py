@@ -74,7 +74,11 @@ def build_payload(*, model: torch.nn.Module, optimizer, schedule, scaler, traine
         "data_position": {"epoch": trainer_state["epoch"], "batch_in_epoch": trainer_state["batch_in_epoch"]},
     }
     if copy:
-        payload = _copy.deepcopy(payload)
+        # Only the live tensors need copying; the rest was built fresh above.
+        payload["model"] = {k: v.detach().clone() for k, v in payload["model"].items()}
+        payload["optimizer"] = _copy.deepcopy(payload["optimizer"])
+        payload["scheduler"] = _copy.deepcopy(payload["scheduler"])
+        payload["scaler"] = _copy.deepcopy(payload["scaler"])
     return payload
 
 

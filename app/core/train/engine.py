@@ -71,6 +71,25 @@ def _plain(value):
     return value
 
 
+#: Evaluation batches hold at most this many input + output numbers.
+EVAL_BATCH_ELEMENTS = 2**24
+
+#: Above this size an epoch of tensor data is sliced batch by batch instead of gathered once.
+PREGATHER_MAX_BYTES = 256 * 2**20
+
+
+def _slices_freely(split) -> bool:
+    """True when ``split.batch`` is plain indexing of in-memory tensors (no augmentation,
+    no per-batch decoding), so gathering a whole epoch gives exactly the same batches."""
+    try:
+        from app.core.data.datasets import TensorSplit
+    except ImportError:  # pragma: no cover - the data package is part of the app
+        return False
+    if type(split).batch is not TensorSplit.batch:
+        return False
+    return split.inputs.nbytes + split.targets.nbytes <= PREGATHER_MAX_BYTES
+
+
 class Trainer:
     """Trains ``model`` as ``config`` says, for a data task (binary, classification,
     regression or language-model) with ``n_outputs`` outputs.
@@ -115,6 +134,7 @@ class Trainer:
         self.record_columns: list[str] = []
         self.callbacks = CallbackList([])
         self.checkpointer: Checkpointer | None = None
+        self._sample_numel = 1
         self._pending: list[torch.Tensor] = []
         self._pending_steps: list[int] = []
         self._pending_counts: list[int] = []
@@ -158,6 +178,7 @@ class Trainer:
         if resume_from is None:
             seed_everything(cfg.seed)
         self.model.to(self.device)
+        self._check_model_fits(train)
         self.optimizer = build_optimizer(self.model.parameters(), cfg.optimizer)
         if not self.optimizer.param_groups[0]["params"]:
             raise TrainingError("The model has no trainable parameters; add a layer with weights or unfreeze one.")
@@ -203,6 +224,43 @@ class Trainer:
         if rng_state is not None:
             restore_rng_state(rng_state)  # last, so nothing above draws from the restored generators
 
+    def _check_model_fits(self, train: TrainingSplitLike) -> None:
+        """One tiny forward pass (eval mode, no gradients), so a network that does not fit
+        the data fails now with a plain message instead of a stack trace mid-epoch."""
+        x, y = train.batch(train.epoch_order(0, self.config.seed, False)[:2])
+        was_training = self.model.training
+        self.model.eval()
+        expected = {
+            "binary": "one output (a final layer of size 1)",
+            "classification": f"{self.n_outputs} outputs, one per class",
+            "regression": f"{self.n_outputs} output(s), one per target",
+            "language-model": f"(batch, sequence, {self.n_outputs}) scores over the vocabulary",
+        }[self.task]
+        try:
+            with torch.no_grad():
+                out = self.model(x.to(self.device))
+                problem = None
+                if self.task in ("binary", "regression") and tuple(out.shape) != tuple(y.shape):
+                    problem = f"gives outputs of shape {tuple(out.shape)[1:]} per sample"
+                elif self.task == "classification" and (out.dim() != 2 or out.shape[1] != self.n_outputs):
+                    problem = f"gives outputs of shape {tuple(out.shape)[1:]} per sample"
+                elif self.task == "language-model" and (tuple(out.shape[:-1]) != tuple(y.shape)
+                                                        or out.shape[-1] != self.n_outputs):
+                    problem = f"gives outputs of shape {tuple(out.shape)[1:]} per sample"
+                else:
+                    self.loss_fn(out.float(), y.to(self.device))
+                    self._sample_numel = x[:1].numel() + out[:1].numel()
+        except (RuntimeError, ValueError, IndexError, TypeError) as exc:
+            problem = f"fails on the data ({str(exc).splitlines()[0]})"
+        finally:
+            self.model.train(was_training)
+        if problem:
+            raise TrainingError(
+                f"The network does not fit the data: it {problem}, but this {self.task} task needs {expected} "
+                f"(inputs per sample: {tuple(x.shape)[1:]}). Check the Input node's shape and the size of the "
+                "last layer."
+            )
+
     # ----------------------------------------------------------------------------- fit
     def fit(self, train: TrainingSplitLike, val: TrainingSplitLike | None = None, *,
             resume_from: str | Path | None = None) -> TrainerState:
@@ -221,6 +279,8 @@ class Trainer:
         self._session_start = time.perf_counter()
         try:
             self._setup(train, val, Path(resume_from) if resume_from is not None else None)
+            # Training time starts now: setup includes one-off imports torch does lazily.
+            self._session_start = time.perf_counter()
             self._elapsed_before = self.state.elapsed_seconds
             self._last_flush = time.perf_counter()
             self.model.train()
@@ -247,11 +307,14 @@ class Trainer:
         params = [p for group in optimizer.param_groups for p in group["params"]]
         pending, pending_steps, pending_counts = self._pending, self._pending_steps, self._pending_counts
         clock = time.perf_counter
+        pregather = _slices_freely(train)
         flush_steps, flush_seconds = self.loss_flush_steps, self.loss_flush_seconds
 
         while not (state.global_step >= max_steps if step_mode else state.epoch >= cfg.epochs):
             epoch = state.epoch
             order = train.epoch_order(epoch, seed, cfg.shuffle)
+            # Plain tensor data: gather the epoch once, then every batch is a free slice.
+            gathered = train.batch(order) if pregather else None
             callbacks.call("on_epoch_start", self, state, control)
             b = state.batch_in_epoch
             while b < n_batches:
@@ -260,8 +323,11 @@ class Trainer:
                 step_loss = None
                 samples = 0
                 for mb in range(b, group_end):
-                    x, y = train.batch(order[mb * bs:(mb + 1) * bs], train=True, seed=seed,
-                                       step=epoch * n_batches + mb)
+                    if gathered is not None:
+                        x, y = gathered[0][mb * bs:(mb + 1) * bs], gathered[1][mb * bs:(mb + 1) * bs]
+                    else:
+                        x, y = train.batch(order[mb * bs:(mb + 1) * bs], train=True, seed=seed,
+                                           step=epoch * n_batches + mb)
                     if on_device:
                         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
                     if precision == "fp32":
@@ -286,7 +352,8 @@ class Trainer:
                     scaler.update()
                 else:
                     optimizer.step()
-                optimizer.zero_grad(set_to_none=True)
+                for p in params:  # zero_grad(set_to_none=True) without its per-call profiler scope
+                    p.grad = None
                 schedule.step()
                 b = group_end
                 state.global_step += 1
@@ -386,7 +453,9 @@ class Trainer:
         self.model.eval()
         metrics = MetricSet(self.task, self.n_outputs, self.metric_names, output_kind=self.output_kind,
                             class_names=self.class_names)
-        bs = batch_size or max(self.config.batch_size, min(4 * self.config.batch_size, 1024))
+        # Without gradients a batch needs far less memory: evaluate in batches of up to
+        # EVAL_BATCH_ELEMENTS input+output numbers (never fewer samples than in training).
+        bs = batch_size or max(self.config.batch_size, EVAL_BATCH_ELEMENTS // max(self._sample_numel, 1))
         n = len(split)
         total = torch.zeros((), dtype=torch.float64, device=self.device)
         count = 0
