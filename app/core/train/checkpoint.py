@@ -68,9 +68,8 @@ def build_payload(*, model: torch.nn.Module, optimizer, schedule, scaler, traine
         "scheduler": schedule.state_dict(),
         "scaler": scaler.state_dict() if scaler is not None else None,
         "rng": capture_rng_state(),
-        # JSON text, so every value in it stays a plain type whatever callbacks put there.
-        "trainer_state": json.dumps(trainer_state),
-        "config": json.dumps(config),
+        "trainer_state": trainer_state,
+        "config": config,
         "data_position": {"epoch": trainer_state["epoch"], "batch_in_epoch": trainer_state["batch_in_epoch"]},
     }
     if copy:
@@ -84,6 +83,9 @@ def build_payload(*, model: torch.nn.Module, optimizer, schedule, scaler, traine
 
 def write_payload(path: Path, payload: dict) -> None:
     """Write a checkpoint payload to ``path`` atomically."""
+    # The trainer state and settings go in as JSON text, so every value in them stays a
+    # plain type whatever callbacks put there (and JSON is made only when writing).
+    payload = dict(payload, trainer_state=json.dumps(payload["trainer_state"]), config=json.dumps(payload["config"]))
     with atomic_writer(path, "wb") as f:
         torch.save(payload, f)
 

@@ -24,17 +24,24 @@ class Checkpointer(Callback):
         self._last_saved = -math.inf  # the first epoch end and the first best always save
         self._best_saved = -math.inf
         self._batch_timer = 0.0
+        self._last_step = 0
+        self._saving = False
         self._pending_best: dict | None = None
 
     def on_fit_start(self, trainer, state, control) -> None:
         state.best_monitor = self.monitor
         self._batch_timer = time.monotonic()
+        self._last_step = state.global_step
 
-    def on_batch_end(self, trainer, state, control, batch) -> None:
-        if batch.batch >= batch.batches:
+    def on_train_losses(self, trainer, state, control, steps, losses) -> None:
+        # Mid-epoch saves ride on the loss reads (every few dozen steps or 0.05 s) rather
+        # than on every batch, so they cost nothing per step. Any step is a valid resume point.
+        if self._saving or state.batch_in_epoch >= state.batches_per_epoch:
             return  # the epoch end saves
         every_n, every_s = self.config.every_n_batches, self.config.every_seconds
-        if (every_n and batch.step % every_n == 0) or (every_s and time.monotonic() - self._batch_timer >= every_s):
+        due_n = every_n and state.global_step - self._last_step >= every_n
+        due_s = every_s and time.monotonic() - self._batch_timer >= every_s
+        if due_n or due_s:
             self._save_last(trainer)
 
     def on_validation_end(self, trainer, state, control, record) -> None:
@@ -72,9 +79,14 @@ class Checkpointer(Callback):
             self._save_last(trainer)
 
     def _save_last(self, trainer) -> None:
-        if trainer.flush_losses():
-            trainer.write_checkpoint("last")
-            self._last_saved = self._batch_timer = time.monotonic()
+        self._saving = True
+        try:
+            if trainer.flush_losses():
+                trainer.write_checkpoint("last")
+                self._last_saved = self._batch_timer = time.monotonic()
+                self._last_step = trainer.state.global_step
+        finally:
+            self._saving = False
 
     def _save_best(self, trainer, payload: dict | None = None) -> None:
         trainer.write_checkpoint("best", payload)
