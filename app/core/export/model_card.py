@@ -1,0 +1,166 @@
+"""The model card: README.md in the export folder, for whoever uses the model next.
+
+It says what the model learned from (data, preparation), what it is (the layer table),
+how it was trained (settings, final metrics, the loss curve) and how the export was
+checked (the parity result), plus how to load the exported files.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from app.core.export.loss_curve import draw_loss_curve
+
+_FILES = {
+    "model.py": "the network as readable PyTorch code, with the fitted preprocessing as constants",
+    "model.safetensors": "the trained weights",
+    "model.pt": "TorchScript: `torch.jit.load(\"model.pt\")`",
+    "model.onnx": "ONNX graph: `onnxruntime.InferenceSession(\"model.onnx\")`",
+    "model.onnx.data": "the ONNX weights (kept beside the graph because they are large)",
+    "architecture.json": "the network as JSON (Modelwright graph format) that the weights fit",
+    "predict.py": "reads a CSV, image or text file and writes predictions (torch/onnxruntime, numpy, pandas, Pillow)",
+    "preprocessing.json": "the data preparation fitted on the training data, used by predict.py",
+    "loss_curve.png": "training and validation loss per epoch",
+    "export.json": "what was exported and the parity check, machine-readable",
+}
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    def esc(c: str) -> str:
+        return str(c).replace("|", "\\|").replace("\n", " ")
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _num(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}" if math.isfinite(v) else str(v)
+    return str(v)
+
+
+def _data_section(run) -> list[str]:
+    data = getattr(run.project, "data", None) or {}
+    source = data.get("source") or {}
+    info = run.info
+    lines = ["## Data", ""]
+    where = source.get("path") or source.get("generator") or "(not recorded)"
+    lines.append(f"- Source: {source.get('kind', 'unknown')} `{Path(str(where)).name}`")
+    lines.append(f"- Task: {info.task}; input: {info.input_kind} of shape {tuple(info.input_shape)}; "
+                 f"outputs: {info.n_outputs}")
+    if info.class_names:
+        names = ", ".join(info.class_names[:30]) + (" …" if len(info.class_names) > 30 else "")
+        lines.append(f"- Classes: {names}")
+    if info.vocab_size:
+        lines.append(f"- Vocabulary: {info.vocab_size} tokens")
+    split = data.get("split") or {}
+    if split.get("ratios"):
+        r = split["ratios"]
+        lines.append(f"- Split ({split.get('method', 'random')}, seed {split.get('seed')}): "
+                     + ", ".join(f"{k} {v:.0%}" for k, v in r.items() if v))
+    lines += ["", "### Preparation", ""]
+    prep = data.get("preparation") or {}
+    if prep:
+        lines += [f"- {k.replace('_', ' ')}: {v}" for k, v in prep.items() if v is not None]
+    pre = run.preprocessor
+    if pre.get("kind") == "table":
+        rows = []
+        for f in pre.get("features", []):
+            scale = f.get("scaling") or {}
+            how = (f"{scale.get('method')} (center {_num(scale.get('center'))}, scale {_num(scale.get('scale'))})"
+                   if scale.get("method") not in (None, "none") else "as is")
+            if f.get("encoding"):
+                how = f"{f['encoding']} over {len(f.get('categories', []))} categories"
+            rows.append([f["name"], f["type"], _num(f.get("fill")), how])
+        lines += ["", *_table(["column", "type", "missing values become", "encoding"], rows)]
+    elif pre.get("kind") in ("text", "language-model"):
+        tok = pre.get("tokenizer", {})
+        lines.append(f"- Tokenizer: {tok.get('type')}-level, {len(tok.get('vocab', []))} tokens, "
+                     f"{'lower-cased' if tok.get('lowercase') else 'case kept'}, sequence length {pre.get('seq_len')}")
+    elif pre.get("kind") == "image":
+        lines.append(f"- Images resized to {pre.get('size')} with {pre.get('channels')} channel(s), "
+                     f"normalised with mean {pre.get('mean')} and std {pre.get('std')}")
+    return lines
+
+
+def _architecture_section(run) -> list[str]:
+    from app.core.graph.summary import human_count, layer_table
+
+    table = layer_table(run.graph)
+    rows = [[r.name, r.type, r.output_shape, f"{r.params:,}", human_count(r.flops)] for r in table]
+    rows.append(["**total**", "", "", f"**{table.total_params:,}**", human_count(table.total_flops)])
+    return ["## Architecture", "", *_table(["layer", "type", "output shape", "parameters", "FLOPs"], rows)]
+
+
+def _training_section(run, has_curve: bool) -> list[str]:
+    t = run.training
+    opt = t.get("optimizer") or {}
+    sched = t.get("scheduler") or {}
+    lines = ["## Training", ""]
+    length = f"{t.get('steps')} steps" if t.get("steps") else f"{t.get('epochs')} epochs"
+    lines.append(f"- {length}, batch size {t.get('batch_size')}, loss `{run.loss_name}`, seed {t.get('seed')}")
+    lines.append(f"- Optimizer: {opt.get('name')} (learning rate {opt.get('lr')}"
+                 + (f", weight decay {opt.get('weight_decay')}" if opt.get("weight_decay") else "") + ")")
+    if sched.get("name") not in (None, "none"):
+        lines.append(f"- Schedule: {sched.get('name')}")
+    s = run.summary
+    if s:
+        lines.append(f"- Status: {s.get('status')}, {s.get('epochs_completed')} epochs / {s.get('global_step')} steps "
+                     f"in {_num(s.get('elapsed_seconds'))} s on {s.get('device')} ({s.get('precision')})")
+    final = (s or {}).get("final") or {}
+    metrics = [[k, _num(v)] for k, v in final.items() if k not in ("epoch", "step", "seconds")]
+    if metrics:
+        lines += ["", "### Final metrics", "", *_table(["metric", "value"], metrics)]
+    best = (s or {}).get("best") or {}
+    if best.get("monitor"):
+        lines += ["", f"Best {best['monitor']}: {_num(best.get('value'))} at epoch {best.get('epoch')}."]
+    if has_curve:
+        lines += ["", "![Loss curve](loss_curve.png)"]
+    return lines
+
+
+def _usage(run, result) -> list[str]:
+    fmt = result.format
+    lines = ["## Using the export", ""]
+    if fmt == "pytorch":
+        from app.core.export.pytorch_code import class_name_for
+
+        cls = class_name_for(run.name)
+        lines += ["```python", "import torch", "from safetensors.torch import load_file",
+                  f"from model import {cls}", "", f"model = {cls}()",
+                  "model.load_state_dict(load_file('model.safetensors'))", "model.eval()", "```",
+                  "", "The docstring at the top of `model.py` shows the input it takes and how to read its output."]
+    elif fmt == "torchscript":
+        lines += ["```python", "import torch", "model = torch.jit.load('model.pt')", "model.eval()", "```"]
+    elif fmt == "onnx":
+        lines += ["```python", "import onnxruntime", "session = onnxruntime.InferenceSession('model.onnx')",
+                  "outputs = session.run(None, {session.get_inputs()[0].name: inputs})[0]", "```"]
+    elif fmt == "safetensors":
+        lines += ["Open the weights with `safetensors.torch.load_file('model.safetensors')`; "
+                  "`architecture.json` describes the network they belong to (layer types, sizes and connections)."]
+    if "predict.py" in result.files:
+        lines += ["", "Predictions from a file (only torch or onnxruntime, numpy, pandas and Pillow needed):", "",
+                  "```", "python predict.py INPUT OUTPUT", "```",
+                  "", "INPUT is a CSV (tables, text columns), an image or a folder of images, or a text file "
+                  "(language models: the text is continued)."]
+    return lines
+
+
+def write_model_card(run, folder: Path, result) -> list[str]:
+    """Write README.md (and loss_curve.png when the run logged losses); returns the file names."""
+    files = []
+    has_curve = draw_loss_curve(run.metrics, folder / "loss_curve.png")
+    if has_curve:
+        files.append("loss_curve.png")
+    lines = [f"# {run.name}", "",
+             f"A {run.info.task} model trained with Modelwright and exported as **{result.format}**.", ""]
+    if result.parity is not None:
+        lines += ["## Parity check", "", result.parity.describe(), ""]
+    lines += _data_section(run) + [""] + _architecture_section(run) + [""] + _training_section(run, has_curve)
+    lines += [""] + _usage(run, result)
+    listed = sorted(set(result.files) | set(files) | {"export.json", "README.md"})
+    lines += ["", "## Files", ""] + [f"- `{f}`: {_FILES.get(f, 'part of the export')}" for f in listed
+                                        if f != "README.md"]
+    (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return files + ["README.md"]
