@@ -51,8 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the table as JSON")
     p.set_defaults(handler=_cmd_validate)
 
-    p = sub.add_parser("train", help="train a project and write a run directory")
-    p.add_argument("project", type=Path)
+    p = sub.add_parser(
+        "train",
+        help="train a project and write a run directory",
+        description="Train a project and write a run directory. With --resume the run's own copy of the "
+        "project is used, so PROJECT may be left out.",
+    )
+    p.add_argument("project", type=Path, nargs="?")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--epochs", type=_positive_int)
     group.add_argument("--steps", type=_positive_int)
@@ -135,8 +140,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
+    from app.core.errors import ModelwrightError
     from app.core.train.api import train_project
     from app.core.train.cli_progress import TextProgress
+
+    if args.project is None and args.resume is None:
+        raise ModelwrightError("No project given: pass a project file (*.mwproj), or --resume RUN_DIR.")
 
     overrides = {
         key: value
