@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -54,7 +55,15 @@ def _convert(model: torch.nn.Module, args: tuple, path: Path, input_names: list[
 
 
 def _first_line(exc: BaseException) -> str:
-    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    """The useful part of a converter error: the operation without an ONNX form, or the summary line."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+    missing = re.search(r"No ONNX function found for <OpOverload\(op='([^']+)'", text)
+    if missing:
+        return f"the operation {missing.group(1)} has no ONNX form"
+    summary = re.search(r"## Exception summary\s*<class '[^']+'>: ([^\n]+)", text)
+    if summary:
+        return summary.group(1).strip()[:200]
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     return (lines[0] if lines else type(exc).__name__)[:200]
 
 
