@@ -15,7 +15,9 @@ from pathlib import Path
 
 from app import __version__
 
-COMMANDS = ("templates", "new", "validate", "train", "evaluate", "predict")
+COMMANDS = ("templates", "new", "validate", "train", "evaluate", "predict", "export")
+# The export formats (app.core.export lists the same; kept here so --help needs no torch).
+EXPORT_FORMATS = ("pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(handler=_cmd_predict)
+
+    p = sub.add_parser("export", help="export a trained run (code, TorchScript, ONNX, ...) and check it")
+    p.add_argument("run_dir", type=Path)
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    p.add_argument("--out", type=Path, required=True, help="folder to write (model, model card, predict.py)")
+    p.add_argument("--force", action="store_true", help="replace an existing export folder")
+    p.set_defaults(handler=_cmd_export)
     return parser
 
 
@@ -179,6 +188,16 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
     out = predict_run(args.run_dir, args.data, args.out)
     print(f"Predictions written to {out}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from app.core.export import export_run
+
+    result = export_run(args.run_dir, args.format, args.out, overwrite=args.force)
+    print(f"Exported {result.format} to {result.path}: {', '.join(result.files)}")
+    if result.parity is not None:
+        print(result.parity.describe())
     return 0
 
 
