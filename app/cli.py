@@ -124,9 +124,11 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 def _cmd_new(args: argparse.Namespace) -> int:
     from app.core.new_project import create_project
 
-    project = create_project(
+    project, warnings = create_project(
         args.template, data=args.data, target=args.target, base=args.base, out=args.out, overwrite=args.force
     )
+    for warning in warnings:
+        print(f"note: {warning}", file=sys.stderr)
     print(f"Created {project.path} ({args.template}, {len(project.graph.nodes)} layers).")
     return 0
 

@@ -38,8 +38,11 @@ def create_project(
     base: str | None = None,
     overwrite: bool = False,
     progress=None,
-) -> Project:
-    """Build, size and save a new project; nothing is written if any step fails."""
+) -> tuple[Project, list[str]]:
+    """Build, size and save a new project; nothing is written if any step fails.
+
+    Returns the project and the notes the user should see (skipped images, ignored columns).
+    """
     from app.core.data import inspect_source, prepare, synthetic_config
     from app.core.graph.templates import build_template_graph, template_names, template_training_defaults
 
@@ -77,7 +80,8 @@ def create_project(
     training = template_training_defaults(template, prepared.info)
     project = Project(name=out.stem, graph=graph, data=config.to_dict(), training=training, path=None)
     save_project(project, out)
-    return project
+    warnings = list(dict.fromkeys([*config.warnings, *getattr(prepared, "warnings", [])]))
+    return project, warnings
 
 
 def _hint(template: str) -> str:
