@@ -15,7 +15,6 @@ from pathlib import Path
 from app.core.export.base import ExportResult, get_exporter
 from app.core.export.errors import ParityError
 from app.core.export.staging import check_destination, staged_folder
-from app.core.export.trained import load_trained_run
 from app.core.progress import Progress
 
 
@@ -31,6 +30,7 @@ def export_run(run_dir: str | os.PathLike, format: str, out: str | os.PathLike, 
     """
     from app.core.export.bundle import write_bundle
     from app.core.export.model_card import write_model_card
+    from app.core.export.trained import load_trained_run
 
     report = Progress(progress)
     exporter = get_exporter(format)

@@ -32,11 +32,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-import torch
+from typing import TYPE_CHECKING, Callable
 
 from app.core.export.errors import ExportError
+
+if TYPE_CHECKING:  # torch loads only when an export runs, so listing formats stays light
+    import torch
 
 
 @dataclass
@@ -70,6 +71,8 @@ def compare(backend: str, tolerance: float, cases, expected: list[torch.Tensor],
 
     An exception while running becomes a failed check naming the case, never a crash.
     """
+    import torch
+
     actual = []
     for case in cases:
         try:
@@ -99,6 +102,8 @@ class ExportResult:
 
 def max_abs_diff(expected: list[torch.Tensor], actual: list) -> float:
     """Largest absolute difference over all cases; inf when shapes differ or values are not finite."""
+    import torch
+
     worst = 0.0
     for e, a in zip(expected, actual, strict=True):
         a = torch.as_tensor(a).detach().float().cpu()

@@ -8,8 +8,10 @@ copy. Loading puts both copies into the one shared parameter again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
 
 def plain_tensors(state_dict: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:

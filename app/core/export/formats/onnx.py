@@ -18,8 +18,6 @@ import tempfile
 import warnings
 from pathlib import Path
 
-import torch
-
 from app.core.export.base import Exporter, ParityCheck, compare, register_exporter
 from app.core.export.errors import ExportError, UnsupportedLayerError
 
@@ -46,8 +44,10 @@ def _quiet():
     return stack
 
 
-def _convert(model: torch.nn.Module, args: tuple, path: Path, input_names: list[str],
+def _convert(model, args: tuple, path: Path, input_names: list[str],
              dynamic: tuple | None, single_file: bool) -> None:
+    import torch
+
     with _quiet():
         torch.onnx.export(model, args, str(path), dynamo=True, opset_version=OPSET, input_names=input_names,
                           output_names=["output"], dynamic_shapes=dynamic, external_data=not single_file,
@@ -82,6 +82,8 @@ class OnnxExporter(Exporter):
             raise UnsupportedLayerError(_message(bad), bad)
 
     def write(self, run, folder: Path, progress) -> list[str]:
+        import torch
+
         cases = run.sample_inputs()
         variable = run.variable_length()
         dims = []
@@ -124,6 +126,8 @@ class OnnxExporter(Exporter):
     @staticmethod
     def locate_unconvertible(run) -> list[tuple[str, str, str]]:
         """Try each layer of the network on its own; (node id, layer name, reason) for those that fail."""
+        import torch
+
         from app.core.graph.shapes import infer_shapes
 
         graph, report = run.graph, infer_shapes(run.graph)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import torch
-
 from app.core.export.base import Exporter, ParityCheck, compare, register_exporter
 from app.core.export.errors import ExportError
 
@@ -26,6 +24,8 @@ class TorchScriptExporter(Exporter):
     tolerance = 1e-5
 
     def write(self, run, folder: Path, progress) -> list[str]:
+        import torch
+
         example = run.sample_inputs()[0].tensors
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # deprecation and "trace might be incorrect" notes: parity decides
@@ -39,6 +39,8 @@ class TorchScriptExporter(Exporter):
         return ["model.pt"]
 
     def verify(self, run, folder: Path, cases, expected) -> ParityCheck:
+        import torch
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             loaded = torch.jit.load(str(folder / "model.pt"), map_location="cpu")
