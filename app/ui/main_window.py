@@ -47,7 +47,9 @@ class MainWindow(QMainWindow):
         self.design_view = DesignView(self.document)
         self.train_view = TrainView(self.document)
         self.evaluate_view = RunsView(self.document, "evaluate")
-        self.export_view = RunsView(self.document, "export")
+        from app.ui.export.export_view import ExportView
+
+        self.export_view = ExportView(self.document)
         self.stack = QStackedWidget()
         for view in (self.data_view, self.design_view, self.train_view, self.evaluate_view, self.export_view):
             self.stack.addWidget(view)
