@@ -100,6 +100,7 @@ class ExportView(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.progress, 1)
+        buttons.addStretch(1)  # keeps the buttons compact while the progress bar is hidden
 
         self.result_box = QGroupBox(self.tr("Result"))
         self.parity_label = QLabel()

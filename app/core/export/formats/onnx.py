@@ -111,6 +111,7 @@ class OnnxExporter(Exporter):
 
     def verify(self, run, folder: Path, cases, expected) -> ParityCheck:
         import onnxruntime as ort
+        import torch
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
