@@ -99,7 +99,7 @@ class Banner(QWidget):
         self.show()
 
     def text(self) -> str:
-        return self.label.text() if self.isVisible() else ""
+        return self.label.text() if not self.isHidden() else ""
 
 
 class DataView(QMainWindow):
@@ -193,6 +193,7 @@ class DataView(QMainWindow):
         document.project_replaced.connect(self._on_document_project_replaced)
         document.data_changed.connect(self._on_document_data_changed)
         document.labels_changed.connect(self._on_document_labels_changed)
+        self._connected = True
         self._on_document_project_replaced()
 
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
@@ -673,6 +674,9 @@ class DataView(QMainWindow):
         super().closeEvent(event)
 
     def _disconnect(self) -> None:
+        if not self._connected:
+            return
+        self._connected = False
         for signal, slot in ((self._document.project_replaced, self._on_document_project_replaced),
                              (self._document.data_changed, self._on_document_data_changed),
                              (self._document.labels_changed, self._on_document_labels_changed)):
