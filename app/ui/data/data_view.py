@@ -489,7 +489,7 @@ class DataView(QMainWindow):
     def _set_preview(self, preview: Preview, key: str) -> None:
         self._preview, self._preview_key = preview, key
         if preview.kind == "table" and preview.frame is not None:
-            self.model.set_frame(preview.frame)
+            self.model.set_frame(preview.frame, preview.arrays)
             self.model.set_overrides(self._document.label_overrides)
             self.pages.setCurrentIndex(PAGE_TABLE)
         elif preview.kind == "image_folder":

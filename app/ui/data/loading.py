@@ -22,6 +22,7 @@ class Preview:
 
     kind: str
     frame: object | None = None  # pandas.DataFrame for tables
+    arrays: tuple | None = None  # columns as numpy arrays + missing masks, made on the worker thread
     images: list[tuple[Path, str]] = field(default_factory=list)  # (path, class) for image folders
     text: str | None = None  # first part of a text file
     text_size: int = 0
@@ -57,7 +58,9 @@ def load_preview(source: dict, base_dir: Path, *, progress=None) -> Preview:
         report(0.0, "Reading data")
         frame = load_table(config, base_dir, progress=report)
         name = Path(config.path).name if config.path else str(config.generator)
-        return Preview("table", frame=frame, description=name)
+        from app.ui.data.table_model import column_arrays
+
+        return Preview("table", frame=frame, arrays=column_arrays(frame), description=name)
     path = resolve_path(config, base_dir)
     if config.kind == "image_folder":
         from app.core.data.images import scan_image_folder

@@ -17,6 +17,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app.ui.theme import accent_colours
 
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_EDIT = Qt.ItemDataRole.EditRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def format_value(value) -> str:
@@ -30,6 +37,16 @@ def format_value(value) -> str:
     if type(value).__name__ in ("NAType", "NaTType"):
         return ""
     return str(value)
+
+
+def column_arrays(frame) -> tuple[list[np.ndarray], dict[int, np.ndarray]]:
+    """The frame's columns as numpy arrays and their missing-value masks. Slow for big string
+    columns, so loaders call it on the worker thread and pass it to :meth:`DataFrameModel.set_frame`."""
+    import pandas as pd
+
+    arrays = [frame[c].to_numpy() for c in frame.columns]
+    masks = {i: pd.isna(frame.iloc[:, i]).to_numpy() for i in range(len(arrays))}
+    return arrays, masks
 
 
 class DataFrameModel(QAbstractTableModel):
@@ -46,22 +63,28 @@ class DataFrameModel(QAbstractTableModel):
         self._roles: dict[str, str] = {}
         self._types: dict[str, str] = {}
         self._target: str | None = None
+        self._target_index = -1
+        self._numeric: set[int] = set()
+        self._ignored: set[int] = set()
         self._overrides: dict[int, str] = {}
         self._colours = accent_colours()
 
     # --- content ---------------------------------------------------------------------------
-    def set_frame(self, frame) -> None:
+    def set_frame(self, frame, arrays: tuple[list[np.ndarray], dict[int, np.ndarray]] | None = None) -> None:
         self.beginResetModel()
         self._frame = frame
         self._names = [str(c) for c in frame.columns]
-        self._columns = [frame[c].to_numpy() for c in frame.columns]
-        self._missing = {}
+        if arrays is None or len(arrays[0]) != len(self._names):
+            arrays = column_arrays(frame)
+        self._columns, self._missing = arrays[0], dict(arrays[1])
+        self._refresh_column_flags()
         self._colours = accent_colours()
         self.endResetModel()
 
     def clear(self) -> None:
         self.beginResetModel()
         self._frame, self._names, self._columns, self._missing = None, [], [], {}
+        self._target_index = -1
         self.endResetModel()
 
     def frame(self):
@@ -73,6 +96,7 @@ class DataFrameModel(QAbstractTableModel):
         self._types = {c["name"]: c.get("type", "") for c in columns}
         targets = [c["name"] for c in columns if c.get("role") == "target"]
         self._target = targets[0] if len(targets) == 1 else None
+        self._refresh_column_flags()
         if self._names:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._names) - 1)
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
@@ -91,8 +115,13 @@ class DataFrameModel(QAbstractTableModel):
         else:
             self.dataChanged.emit(self.index(0, col), self.index(self.rowCount() - 1, col))
 
+    def _refresh_column_flags(self) -> None:
+        self._target_index = self._names.index(self._target) if self._target in self._names else -1
+        self._numeric = {i for i, n in enumerate(self._names) if self._types.get(n) == "numeric"}
+        self._ignored = {i for i, n in enumerate(self._names) if self._roles.get(n) == "ignore"}
+
     def target_column(self) -> int:
-        return self._names.index(self._target) if self._target in self._names else -1
+        return self._target_index
 
     def column_name(self, column: int) -> str:
         return self._names[column]
@@ -135,34 +164,35 @@ class DataFrameModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._names)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row, col = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if col == self.target_column() and row in self._overrides:
+        # Called for every visible cell and many roles on each paint: keep each branch cheap.
+        if role == _DISPLAY or role == _EDIT:
+            row, col = index.row(), index.column()
+            if col == self._target_index and row in self._overrides:
                 return self._overrides[row]
             return format_value(self._columns[col][row])
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if col == self.target_column() and row in self._overrides:
+        if role == _BACKGROUND:
+            row, col = index.row(), index.column()
+            if col == self._target_index and row in self._overrides:
                 return self._colours["edited"]
             if self.is_missing(row, col):
                 return self._colours["missing"]
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == self.target_column() and row in self._overrides:
+        if role == _ALIGN:
+            return _RIGHT if index.column() in self._numeric else None
+        if role == _FOREGROUND:
+            return self._disabled_text() if index.column() in self._ignored else None
+        if role == _TOOLTIP:
+            row, col = index.row(), index.column()
+            if col == self._target_index and row in self._overrides:
                 return self.tr("Relabelled (was “{old}”)").format(old=format_value(self._columns[col][row]))
             if self.is_missing(row, col):
                 return self.tr("Missing value")
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if self._types.get(self._names[col]) == "numeric":
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole and self._roles.get(self._names[col]) == "ignore":
-            from PySide6.QtGui import QGuiApplication, QPalette
-
-            return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         return None
+
+    def _disabled_text(self):
+        from PySide6.QtGui import QGuiApplication, QPalette
+
+        return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Vertical:
