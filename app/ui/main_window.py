@@ -39,12 +39,14 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
 
         from app.ui.data.data_view import DataView
-        from app.ui.views.design_view import DesignView
+        from app.ui.designer import DesignerView
         from app.ui.views.runs_view import RunsView
         from app.ui.views.train_view import TrainView
 
         self.data_view = DataView(self.document)
-        self.design_view = DesignView(self.document)
+        self.design_view = DesignerView(self.document.project, self.document.undo_stack)
+        self.document.project_replaced.connect(lambda: self.design_view.set_project(self.document.project))
+        self.design_view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.train_view = TrainView(self.document)
         self.evaluate_view = RunsView(self.document, "evaluate")
         from app.ui.export.export_view import ExportView
@@ -209,10 +211,7 @@ class MainWindow(QMainWindow):
         self.theme_actions.get(theme, self.theme_actions["system"]).setChecked(True)
 
     def reset_layout(self) -> None:
-        for dock in (self.data_view.column_dock, self.data_view.preparation_dock):
-            dock.setFloating(False)
-            dock.show()
-            self.data_view.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.data_view.place_docks()
 
     # --- projects ----------------------------------------------------------------------------------
     def open_path(self, path: Path) -> bool:
@@ -341,7 +340,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self._default_geometry()
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -351,6 +350,17 @@ class MainWindow(QMainWindow):
         theme = str(self.settings.value("appearance/theme", "system"))
         self.theme_actions.get(theme, self.theme_actions["system"]).setChecked(True)
         self.show_view(str(self.settings.value("window/view", "data")))
+
+    def _default_geometry(self) -> None:
+        """First start: 90 % of the screen, centred (never larger than the screen)."""
+        screen = QApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        area = screen.availableGeometry()
+        width, height = min(1440, int(area.width() * 0.9)), min(940, int(area.height() * 0.9))
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

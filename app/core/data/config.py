@@ -37,7 +37,7 @@ MISSING_STRATEGIES = ("drop", "mean", "median", "mode", "constant")
 CATEGORICAL_ENCODINGS = ("onehot", "ordinal")
 SCALINGS = ("standard", "minmax", "none")
 SPLIT_METHODS = ("random", "stratified", "column")
-TEXT_LEVELS = ("char", "word")
+TEXT_LEVELS = ("char", "word", "bpe")
 SYNTHETIC_GENERATORS = ("keras-seed",)
 
 

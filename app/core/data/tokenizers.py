@@ -1,6 +1,7 @@
 """Tokenizers that turn text into token ids and back, with their vocabulary as JSON.
 
-Character- and word-level tokenizers are fitted on the training text. A pretrained
+Character- and word-level tokenizers are fitted on the training text; a byte-level BPE
+tokenizer is trained on it with the ``tokenizers`` library. A pretrained
 tokenizer (for fine-tuning a Hugging Face base) plugs in by registering another type.
 
 Example (registering a new kind)::
@@ -58,6 +59,16 @@ class Tokenizer:
     @property
     def vocab_size(self) -> int:
         return len(self.vocab)
+
+    @property
+    def end_token_id(self) -> int | None:
+        """The id that marks the end of a text (generation stops there), if the tokenizer has one."""
+        return None
+
+    def unknown_pieces(self, text: str) -> list[str]:
+        """The pieces of ``text`` outside the vocabulary (they would encode as ``<unk>``), in order, once each."""
+        index = self.index
+        return list(dict.fromkeys(tok for tok in self.split(text) if tok not in index))
 
     def split(self, text: str) -> list[str]:
         raise NotImplementedError
@@ -124,6 +135,63 @@ class WordTokenizer(Tokenizer):
         return " ".join(tokens)
 
 
+@register_tokenizer("bpe")
+class BPETokenizer(Tokenizer):
+    """Byte-level BPE (GPT-2 style) trained on the text: word pieces, never an unknown token.
+
+    Saved as the ``tokenizers`` library's own JSON under ``"tokenizer"``.
+    """
+
+    def __init__(self, spec: str, lowercase: bool = False) -> None:
+        from tokenizers import Tokenizer as HFTokenizer
+
+        self.spec = spec
+        self._tok = HFTokenizer.from_str(spec)
+        by_id = sorted(self._tok.get_vocab(with_added_tokens=True).items(), key=lambda kv: kv[1])
+        super().__init__([tok for tok, _ in by_id], lowercase)
+        if self.vocab[:2] != [PAD, UNK]:
+            raise DataError("The saved BPE tokenizer does not start with <pad> and <unk>; train it again.")
+        self._end = self._tok.token_to_id("<|endoftext|>")
+
+    @property
+    def end_token_id(self) -> int | None:
+        return self._end
+
+    def split(self, text: str) -> list[str]:
+        return self._tok.encode(text.lower() if self.lowercase else text).tokens
+
+    def join(self, tokens: list[str]) -> str:
+        return self._tok.decoder.decode(tokens)
+
+    def encode(self, text: str) -> list[int]:
+        return self._tok.encode(text.lower() if self.lowercase else text).ids
+
+    def decode(self, ids: Iterable[int]) -> str:
+        n = len(self.vocab)
+        return self._tok.decode([i for i in (int(x) for x in ids) if i != PAD_ID and 0 <= i < n],
+                                skip_special_tokens=False)
+
+    def unknown_pieces(self, text: str) -> list[str]:
+        return []  # every byte has a token
+
+    @classmethod
+    def fit(cls, texts: Iterable[str], max_vocab: int, lowercase: bool = False) -> "BPETokenizer":
+        from app.core.lm.bpe import train_bpe
+
+        return cls(train_bpe(list(texts), max_vocab, lowercase=lowercase), lowercase)
+
+    def to_dict(self) -> dict:
+        import json
+
+        return {"type": self.type_name, "lowercase": self.lowercase, "tokenizer": json.loads(self.spec)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "BPETokenizer":
+        import json
+
+        return cls(json.dumps(d["tokenizer"]), bool(d.get("lowercase", False)))
+
+
 def make_tokenizer(level: str, texts: Iterable[str], max_vocab: int, lowercase: bool) -> Tokenizer:
-    cls = CharTokenizer if level == "char" else WordTokenizer
+    cls = {"char": CharTokenizer, "word": WordTokenizer, "bpe": BPETokenizer}[level]
     return cls.fit(texts, max_vocab, lowercase)
