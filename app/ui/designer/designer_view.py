@@ -115,7 +115,7 @@ class DesignerView(QWidget):
 
     def _make_actions(self) -> None:
         K = QKeySequence.StandardKey
-        self.templates_action = self._action(self.tr("Templates…"), self.choose_template, None,
+        self.templates_action = self._action(self.tr("Templates…"), lambda: self.choose_template(), None,
                                              self.tr("Start the network from a ready-made template sized to your data"))
         self.arrange_action = self._action(self.tr("Arrange"), self.arrange, QKeySequence("Ctrl+Shift+L"),
                                            self.tr("Lay the network out top to bottom"))
@@ -130,7 +130,7 @@ class DesignerView(QWidget):
                                           self.tr("Delete the selected layers and connections"), canvas_only=True)
         self.copy_action = self._action(self.tr("Copy"), self.copy_selection, QKeySequence(K.Copy), canvas_only=True)
         self.cut_action = self._action(self.tr("Cut"), self.cut_selection, QKeySequence(K.Cut), canvas_only=True)
-        self.paste_action = self._action(self.tr("Paste"), self.paste, QKeySequence(K.Paste), canvas_only=True)
+        self.paste_action = self._action(self.tr("Paste"), lambda: self.paste(), QKeySequence(K.Paste), canvas_only=True)
         self.duplicate_action = self._action(self.tr("Duplicate"), self.duplicate_selection, QKeySequence("Ctrl+D"),
                                              canvas_only=True)
         self.select_all_action = self._action(self.tr("Select All"), self.select_all, QKeySequence(K.SelectAll),
@@ -140,7 +140,7 @@ class DesignerView(QWidget):
         self.collapse_action = self._action(self.tr("Collapse into Block"), self.collapse_selected,
                                             QKeySequence("Ctrl+G"),
                                             self.tr("Turn the selected layers back into one block node"))
-        self.residual_action = self._action(self.tr("Insert Residual Block"), self.insert_residual_block, None,
+        self.residual_action = self._action(self.tr("Insert Residual Block"), lambda: self.insert_residual_block(), None,
                                             self.tr("Add two layers with a skip connection after the selected layer"))
         self.snap_action = self._action(self.tr("Snap to Grid"), self._on_snap_action_toggled)
         self.snap_action.setCheckable(True)
