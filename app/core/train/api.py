@@ -91,9 +91,39 @@ def train_project(project_path: str | os.PathLike | None, *, out: str | os.PathL
     argument may then be None: the run's own copy of the project is used). ``overrides``
     takes ``epochs``, ``steps``, ``batch_size``, ``lr``, ``device``, ``seed`` (None values
     are ignored). A run that ends with status ``failed`` raises :class:`TrainingFailed`.
-    """
-    from app.core.graph.compiler import compile_graph
 
+    Launched by ``torchrun`` with several processes, training is distributed (see
+    :mod:`app.core.train.distributed`): only rank 0 writes the run directory and hears the
+    ``callbacks``; every process returns the same run directory.
+    """
+    from app.core.train import distributed
+
+    ctx = distributed.init_distributed(_device_setting(project_path, resume, overrides))
+    started_here = ctx is not None
+    try:
+        return _train(project_path, out, resume, overrides, callbacks if ctx is None or ctx.is_main else (),
+                      control, progress, ctx)
+    finally:
+        if started_here:
+            distributed.shutdown()
+
+
+def _device_setting(project_path, resume, overrides) -> str:
+    """The device a run will ask for (torchrun needs it before the project is read in full)."""
+    if overrides and overrides.get("device"):
+        return overrides["device"]
+    try:
+        source = run_paths(resume).project if resume is not None else Path(project_path)
+        return str(json.loads(source.read_text(encoding="utf-8")).get("training", {}).get("device", "auto"))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return "auto"  # the real reading below reports what is wrong
+
+
+def _train(project_path, out, resume, overrides, callbacks, control, progress, ctx) -> Path:
+    from app.core.graph.compiler import compile_graph
+    from app.core.train import distributed
+
+    main = ctx is None or ctx.is_main
     checkpoint = None
     if resume is not None:
         paths = open_run(resume)
@@ -106,10 +136,15 @@ def train_project(project_path: str | os.PathLike | None, *, out: str | os.PathL
             raise TrainingError("No project given; pass a project file (*.mwproj) to train.")
         project = _load(Path(project_path))
         config = TrainConfig.from_dict(project.training).with_overrides(overrides)
-        run_dir = Path(out) if out is not None else default_run_dir(project.path)
-        if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
-            raise RunDirError(f"'{run_dir}' already exists and is not empty; choose another --out, "
-                              "or continue that run with --resume.")
+        run_dir, problem = None, None
+        if main:  # one process picks the folder (a default name holds the time) and checks it
+            run_dir = Path(out) if out is not None else default_run_dir(project.path)
+            if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
+                problem = (f"'{run_dir}' already exists and is not empty; choose another --out, "
+                           "or continue that run with --resume.")
+        run_dir, problem = distributed.broadcast_from_main(ctx, (run_dir, problem))
+        if problem:
+            raise RunDirError(problem)
     resolve_device(config.device)  # an unavailable device fails before the data is read
 
     prepared = _prepare(project, progress)
@@ -117,14 +152,19 @@ def train_project(project_path: str | os.PathLike | None, *, out: str | os.PathL
     paths = run_paths(run_dir)
     seed_everything(config.seed)
     model = compile_graph(project.graph)
-    if checkpoint is None:
-        paths.root.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(paths.preprocessor, prepared.preprocessor.to_dict())
-        write_json_atomic(paths.data_info, info.to_dict())
-    _write_project_copy(project, config, paths.project)
+    if checkpoint is None and not project.finetune:
+        from app.core.lm.init import initialise_gpt
+
+        initialise_gpt(model)  # a GPT starts from GPT-2's initialisation (same on every process)
+    if main:
+        if checkpoint is None:
+            paths.root.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(paths.preprocessor, prepared.preprocessor.to_dict())
+            write_json_atomic(paths.data_info, info.to_dict())
+        _write_project_copy(project, config, paths.project)
 
     trainer = Trainer(model, config, task=info.task, n_outputs=info.n_outputs, class_names=info.class_names,
-                      callbacks=callbacks, control=control, run_dir=paths.root)
+                      callbacks=callbacks, control=control, run_dir=paths.root if main else None)
     state = trainer.fit(prepared.train, prepared.val, resume_from=checkpoint)
     if state.status == "failed":
         raise TrainingFailed(f"{state.error} (run directory: {paths.root})", paths.root)

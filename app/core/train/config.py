@@ -265,6 +265,10 @@ class TrainConfig:
 
     ``steps`` (when set) replaces ``epochs``: training runs that many optimizer steps and
     evaluates every ``eval_every`` steps (default: ten evaluations per run) and at the end. ``threads`` ``None`` means automatic (see ``devices.auto_threads``).
+    ``compile`` runs the training forward pass through ``torch.compile`` (worth it on GPUs
+    for long runs; off by default, and slow to start on CPUs). ``gradient_checkpointing``
+    recomputes each Transformer/GPT block's activations in the backward pass instead of
+    keeping them: less memory for about a third more compute.
     """
 
     epochs: int = 10
@@ -285,10 +289,12 @@ class TrainConfig:
     checkpoint: CheckpointConfig = field(default_factory=CheckpointConfig)
     tensorboard: bool = False
     threads: int | None = None
+    compile: bool = False
+    gradient_checkpointing: bool = False
 
     _KEYS = {"epochs", "steps", "eval_every", "batch_size", "shuffle", "optimizer", "scheduler", "loss",
              "metrics", "grad_clip", "grad_accum", "seed", "device", "precision", "early_stopping",
-             "checkpoint", "tensorboard", "threads"}
+             "checkpoint", "tensorboard", "threads", "compile", "gradient_checkpointing"}
 
     @classmethod
     def from_dict(cls, d: dict | None) -> "TrainConfig":
@@ -313,7 +319,10 @@ class TrainConfig:
             threads = _number(d, "threads", "", 1, low=1, integer=True)
         shuffle = d.get("shuffle", True)
         tensorboard = d.get("tensorboard", False)
-        for key, value in (("shuffle", shuffle), ("tensorboard", tensorboard)):
+        compile_model = d.get("compile", False)
+        checkpointing = d.get("gradient_checkpointing", False)
+        for key, value in (("shuffle", shuffle), ("tensorboard", tensorboard), ("compile", compile_model),
+                           ("gradient_checkpointing", checkpointing)):
             if not isinstance(value, bool):
                 _fail(key, value, "expected true or false")
         es = d.get("early_stopping")
@@ -340,6 +349,8 @@ class TrainConfig:
             checkpoint=CheckpointConfig.from_dict(_section(d, "checkpoint")),
             tensorboard=tensorboard,
             threads=threads,
+            compile=compile_model,
+            gradient_checkpointing=checkpointing,
         )
 
     def to_dict(self) -> dict:
@@ -362,6 +373,8 @@ class TrainConfig:
             "checkpoint": self.checkpoint.to_dict(),
             "tensorboard": self.tensorboard,
             "threads": self.threads,
+            "compile": self.compile,
+            "gradient_checkpointing": self.gradient_checkpointing,
         }
 
     def with_overrides(self, overrides: dict | None) -> "TrainConfig":

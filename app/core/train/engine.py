@@ -14,6 +14,7 @@ uninterrupted run.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ from app.core.train.checkpoint import build_payload, load_checkpoint, restore_rn
 from app.core.train.checkpointing import Checkpointer
 from app.core.train.config import TrainConfig
 from app.core.train.csv_logger import CSVLogger
+from app.core.train import distributed
 from app.core.train.devices import (
     auto_threads,
     autocast_context,
@@ -70,6 +72,8 @@ def _plain(value):
         return [_plain(v) for v in value]
     return value
 
+
+_NO_CONTEXT = contextlib.nullcontext()
 
 #: Evaluation batches hold at most this many input + output numbers.
 EVAL_BATCH_ELEMENTS = 2**24
@@ -114,6 +118,9 @@ class Trainer:
                  class_names: Sequence[str] | None = None, callbacks: Sequence[Callback] = (),
                  control: TrainerControl | None = None, run_dir: str | Path | None = None) -> None:
         self.model = model
+        # What the loop calls: the model itself, or it wrapped for DDP / torch.compile.
+        self.train_model: torch.nn.Module = model
+        self.dist: distributed.DistributedContext | None = None
         self.config = config
         self.task = task
         self.n_outputs = int(n_outputs)
@@ -177,11 +184,14 @@ class Trainer:
             raise TrainingError("The training split is empty; check the data source and the split ratios.")
         if resume_from is None:
             seed_everything(cfg.seed)
+        self.dist = distributed.current_context()
         self.model.to(self.device)
         self._check_model_fits(train)
-        self.optimizer = build_optimizer(self.model.parameters(), cfg.optimizer)
-        if not self.optimizer.param_groups[0]["params"]:
+        if not any(p.requires_grad for p in self.model.parameters()):
             raise TrainingError("The model has no trainable parameters; add a layer with weights or unfreeze one.")
+        self.optimizer = build_optimizer(self.model, cfg.optimizer)
+        if self.dist is not None:  # each process trains on its share of every epoch
+            n_train = distributed.samples_per_rank(n_train, self.dist.world_size)
         n_batches = math.ceil(n_train / cfg.batch_size)
         steps_per_epoch = math.ceil(n_batches / cfg.grad_accum)
         total_steps = cfg.steps if cfg.steps is not None else steps_per_epoch * cfg.epochs
@@ -223,6 +233,23 @@ class Trainer:
         self.state.max_steps = cfg.steps
         if rng_state is not None:
             restore_rng_state(rng_state)  # last, so nothing above draws from the restored generators
+        self.train_model = self._training_model()
+
+    def _training_model(self) -> torch.nn.Module:
+        """The model as the loop runs it: checkpointed blocks, DDP, torch.compile, as configured."""
+        cfg, model = self.config, self.model
+        if cfg.gradient_checkpointing:
+            from app.core.train.activation_checkpointing import enable_activation_checkpointing
+
+            enable_activation_checkpointing(model)
+        if self.dist is not None:
+            model = distributed.wrap_model(model, self.dist, self.device)
+            # Dropout differs between processes (they see different data anyway); the weights
+            # stay identical because DDP averages the gradients.
+            torch.manual_seed(cfg.seed + 1_000_003 * self.dist.rank + self.state.global_step)
+        if cfg.compile:
+            model = torch.compile(model)
+        return model
 
     def _check_model_fits(self, train: TrainingSplitLike) -> None:
         """One tiny forward pass (eval mode, no gradients), so a network that does not fit
@@ -298,7 +325,7 @@ class Trainer:
 
     def _loop(self, train: TrainingSplitLike, val: TrainingSplitLike | None) -> None:
         cfg, state, control, callbacks = self.config, self.state, self.control, self.callbacks
-        model, optimizer, schedule, scaler = self.model, self.optimizer, self.schedule, self.scaler
+        model, optimizer, schedule, scaler = self.train_model, self.optimizer, self.schedule, self.scaler
         loss_fn, device, precision = self.loss_fn, self.device, self.precision
         bs, accum, seed, n_batches = cfg.batch_size, cfg.grad_accum, cfg.seed, state.batches_per_epoch
         step_mode, max_steps, eval_every = cfg.steps is not None, cfg.steps, self.eval_every
@@ -309,10 +336,18 @@ class Trainer:
         clock = time.perf_counter
         pregather = _slices_freely(train)
         flush_steps, flush_seconds = self.loss_flush_steps, self.loss_flush_seconds
+        ddp = self.dist
+        if ddp is not None:
+            # Processes must reach their agreement points (after each loss read) at the same
+            # steps, so reads go by step count only.
+            flush_seconds = math.inf
+            no_sync = getattr(model, "no_sync", None) or getattr(getattr(model, "_orig_mod", None), "no_sync")
 
         while not (state.global_step >= max_steps if step_mode else state.epoch >= cfg.epochs):
             epoch = state.epoch
             order = train.epoch_order(epoch, seed, cfg.shuffle)
+            if ddp is not None:
+                order = distributed.shard_order(order, ddp.rank, ddp.world_size)
             # Plain tensor data: gather the epoch once, then every batch is a free slice.
             gathered = train.batch(order) if pregather else None
             callbacks.call("on_epoch_start", self, state, control)
@@ -330,17 +365,19 @@ class Trainer:
                                            step=epoch * n_batches + mb)
                     if on_device:
                         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-                    if precision == "fp32":
-                        loss = loss_fn(model(x), y)
-                    else:
-                        with autocast_context(precision, device):
+                    # Under DDP only the last micro-batch of a step averages gradients.
+                    with (no_sync() if ddp is not None and mb < group_end - 1 else _NO_CONTEXT):
+                        if precision == "fp32":
                             loss = loss_fn(model(x), y)
-                    if k > 1:
-                        loss = loss / k
-                    if scaler is not None:
-                        scaler.scale(loss).backward()
-                    else:
-                        loss.backward()
+                        else:
+                            with autocast_context(precision, device):
+                                loss = loss_fn(model(x), y)
+                        if k > 1:
+                            loss = loss / k
+                        if scaler is not None:
+                            scaler.scale(loss).backward()
+                        else:
+                            loss.backward()
                     step_loss = loss.detach() if step_loss is None else step_loss + loss.detach()
                     samples += y.shape[0]
                 if cfg.grad_clip is not None:
@@ -366,6 +403,8 @@ class Trainer:
                                    BatchEnd(epoch, b, n_batches, state.global_step, schedule.lr, step_loss))
                 if len(pending) >= flush_steps or clock() - self._last_flush >= flush_seconds:
                     self.flush_losses()
+                    if ddp is not None:
+                        self._agree_to_end()
                 if control.pause_requested and not control.should_end:
                     self._pause()
                 if control.should_end:
@@ -373,6 +412,8 @@ class Trainer:
                 if step_mode:
                     if state.global_step % eval_every == 0:
                         self._evaluate_and_record(val)
+                        if ddp is not None:
+                            self._agree_to_end()
                     if state.global_step >= max_steps or control.should_end:
                         break
             if control.should_end or b < n_batches:
@@ -382,12 +423,24 @@ class Trainer:
             if not step_mode:
                 self._evaluate_and_record(val)
             callbacks.call("on_epoch_end", self, state, control)
+            if ddp is not None:
+                self._agree_to_end()
             if control.should_end:
                 break
         # A step-based run ends with an evaluation of its final weights.
         if step_mode and not control.should_end and (not state.history or state.history[-1]["step"] != state.global_step):
             self._evaluate_and_record(val)
         self.flush_losses()
+
+    def _agree_to_end(self) -> None:
+        """Under DDP: when any process stops or fails, every process does (none is left waiting)."""
+        control = self.control
+        mine = 2 if control.failure is not None else 1 if control.stop_requested else 0
+        agreed = distributed.agree_to_end(self.dist, mine)
+        if agreed == 2 and control.failure is None:
+            control.fail("Another training process failed (see its output); all processes stopped.")
+        elif agreed == 1 and not control.stop_requested:
+            control.request_stop("another training process stopped")
 
     def _pause(self) -> None:
         self.flush_losses()
@@ -426,11 +479,13 @@ class Trainer:
             return None
         state = self.state
         epoch = state.fractional_epoch if self.config.steps else state.epoch
+        loss_sum, loss_count = state.interval_loss_sum, state.interval_loss_count
+        if self.dist is not None:  # the training loss over all processes' batches
+            loss_sum, loss_count = distributed.sum_across(self.dist, [loss_sum, float(loss_count)])
         record: dict = {
             "epoch": round(epoch, 4) if isinstance(epoch, float) else epoch,
             "step": state.global_step,
-            "train_loss": (state.interval_loss_sum / state.interval_loss_count
-                           if state.interval_loss_count else math.nan),
+            "train_loss": loss_sum / loss_count if loss_count else math.nan,
         }
         if val is not None:
             result = self.evaluate(val)

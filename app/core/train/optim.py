@@ -32,10 +32,73 @@ def _fast_path(params: list[torch.nn.Parameter], optimizer: str) -> dict:
     return {}
 
 
+#: Modules whose weights are never decayed: shrinking a norm's scale or an embedding table
+#: toward zero only hurts (the GPT-2/minGPT convention).
+_NO_DECAY_MODULES: tuple[type, ...] = (
+    torch.nn.Embedding, torch.nn.LayerNorm, torch.nn.GroupNorm, torch.nn.RMSNorm,
+    torch.nn.modules.batchnorm._BatchNorm, torch.nn.modules.instancenorm._InstanceNorm,
+)
+
+
+def _no_decay_module(module: torch.nn.Module) -> bool:
+    if isinstance(module, _NO_DECAY_MODULES):
+        return True
+    # Learned position tables are embeddings too (graph layer ``embed.positional``).
+    return type(module).__name__ == "LearnedPositional"
+
+
+def weight_decay_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
+    """Split ``model``'s trainable parameters into a decayed and an undecayed group.
+
+    Weight matrices of linear/conv layers decay; biases, every other 1-D parameter, norm
+    weights and embedding tables (including a head tied to an embedding) do not. A
+    parameter shared by several modules is listed once, undecayed if any owner says so.
+
+    Example::
+
+        groups = weight_decay_groups(model, 0.1)
+        torch.optim.AdamW(groups, lr=3e-4)
+    """
+    owners_say_no: dict[int, bool] = {}
+    order: list[torch.nn.Parameter] = []
+    for module in model.modules():
+        for param in module.parameters(recurse=False):
+            if not param.requires_grad:
+                continue
+            key = id(param)
+            if key not in owners_say_no:
+                order.append(param)
+                owners_say_no[key] = False
+            if _no_decay_module(module) or param.dim() < 2:
+                owners_say_no[key] = True
+    decay = [p for p in order if not owners_say_no[id(p)]]
+    no_decay = [p for p in order if owners_say_no[id(p)]]
+    groups = []
+    if decay:
+        groups.append({"params": decay, "weight_decay": weight_decay})
+    if no_decay:
+        groups.append({"params": no_decay, "weight_decay": 0.0})
+    return groups
+
+
 def build_optimizer(params, config: OptimizerConfig) -> torch.optim.Optimizer:
-    """A torch optimizer over the trainable ``params`` as the settings describe."""
+    """A torch optimizer over the trainable parameters as the settings describe.
+
+    ``params`` is a model or an iterable of parameters. Given a model and a weight decay,
+    the decay skips biases, norms and embeddings (see :func:`weight_decay_groups`).
+    """
+    if isinstance(params, torch.nn.Module):
+        if config.weight_decay > 0:
+            groups = weight_decay_groups(params, config.weight_decay)
+            flat = [p for g in groups for p in g["params"]]
+            return _make_optimizer(groups, flat, config)
+        params = params.parameters()
     params = [p for p in params if p.requires_grad]
-    fast = _fast_path(params, config.name)
+    return _make_optimizer(params, params, config)
+
+
+def _make_optimizer(params, flat: list[torch.nn.Parameter], config: OptimizerConfig) -> torch.optim.Optimizer:
+    fast = _fast_path(flat, config.name)
     if config.name == "sgd":
         return torch.optim.SGD(params, lr=config.lr, momentum=config.momentum, nesterov=config.nesterov,
                                weight_decay=config.weight_decay, **fast)
