@@ -35,6 +35,9 @@ class ColumnPanel(QWidget):
         self._type = QComboBox()
         for type_name, text in zip(TYPES, (self.tr("Numeric"), self.tr("Categorical"), self.tr("Yes/no"), self.tr("Text"))):
             self._type.addItem(text, type_name)
+        for box in (self._role, self._type):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
         self._role.activated.connect(self._on_role_activated)
         self._type.activated.connect(self._on_type_activated)
 

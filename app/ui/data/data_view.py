@@ -181,9 +181,7 @@ class DataView(QMainWindow):
         self.preparation_panel = PreparationPanel()
         self.preparation_panel.data_edited.connect(self._on_preparation_data_edited)
         self.preparation_dock = self._dock("preparation_dock", self.tr("Preparation and split"), self.preparation_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.preparation_dock)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.column_dock)
-        self.resizeDocks([self.preparation_dock], [340], Qt.Orientation.Horizontal)
+        self.place_docks()
 
         self._summary_timer = QTimer(self)
         self._summary_timer.setSingleShot(True)
@@ -195,6 +193,16 @@ class DataView(QMainWindow):
         document.labels_changed.connect(self._on_document_labels_changed)
         self._connected = True
         self._on_document_project_replaced()
+
+    def place_docks(self) -> None:
+        """The default layout: both panels tabbed on the right, Preparation in front."""
+        for dock in (self.preparation_dock, self.column_dock):
+            dock.setFloating(False)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            dock.show()
+        self.tabifyDockWidget(self.preparation_dock, self.column_dock)
+        self.preparation_dock.raise_()
+        self.resizeDocks([self.preparation_dock], [360], Qt.Orientation.Horizontal)
 
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -576,6 +584,8 @@ class DataView(QMainWindow):
     # --- context menus --------------------------------------------------------------------------------
     def _on_header_section_clicked(self, section: int) -> None:
         self._show_column(section)
+        if self.tabifiedDockWidgets(self.column_dock):
+            self.column_dock.raise_()  # picking a column asks about that column
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid() and self.model.column_name(current.column()) != self.column_panel.column:

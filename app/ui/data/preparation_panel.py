@@ -100,7 +100,7 @@ class PreparationPanel(QScrollArea):
         # Split -------------------------------------------------------------------------------------
         self.split_method = self._combo([("random", self.tr("Random")), ("stratified", self.tr("Stratified by class")),
                                          ("column", self.tr("From a column"))])
-        self.split_column = QComboBox()
+        self.split_column = self._combo([])
         self.val_percent = self._double(0, 90, 1)
         self.test_percent = self._double(0, 90, 1)
         self.train_label = QLabel()
@@ -130,6 +130,9 @@ class PreparationPanel(QScrollArea):
     # --- widgets -------------------------------------------------------------------------------
     def _combo(self, items: list[tuple[object, str]]) -> QComboBox:
         box = QComboBox()
+        # Long option texts must not widen the dock beyond its scroll area.
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(12)
         for value, text in items:
             box.addItem(text, value)
         return box
