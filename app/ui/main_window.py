@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
 
         self._restore_settings()
         self._update_title()
+        # "Follow the system": re-colour when the desktop switches between light and dark.
+        QApplication.styleHints().colorSchemeChanged.connect(self._on_style_hints_color_scheme_changed)
 
     # --- construction --------------------------------------------------------------------------
     def _action(self, text: str, icon_name: str | None = None, shortcut=None, slot=None, tip: str | None = None) -> QAction:
@@ -209,6 +211,11 @@ class MainWindow(QMainWindow):
         apply_theme(app, theme)
         self.settings.setValue("appearance/theme", theme)
         self.theme_actions.get(theme, self.theme_actions["system"]).setChecked(True)
+        self.data_view.model.refresh_palette()
+
+    def _on_style_hints_color_scheme_changed(self, _scheme) -> None:
+        if str(self.settings.value("appearance/theme", "system")) == "system":
+            self.set_theme("system")
 
     def reset_layout(self) -> None:
         self.data_view.place_docks()

@@ -81,6 +81,12 @@ class DataFrameModel(QAbstractTableModel):
         self._colours = accent_colours()
         self.endResetModel()
 
+    def refresh_palette(self) -> None:
+        """Pick up the colours of a new theme (missing and edited cells)."""
+        self._colours = accent_colours()
+        if self._names:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
     def clear(self) -> None:
         self.beginResetModel()
         self._frame, self._names, self._columns, self._missing = None, [], [], {}
