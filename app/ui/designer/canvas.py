@@ -11,11 +11,11 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from app.ui.designer.edits import connection_refusal, shape_after_connect, snap
-from app.ui.designer.items import EdgeItem, NodeItem, PortItem, PreviewEdge
+from app.ui.designer.items import NODE_HEIGHT, NODE_WIDTH, EdgeItem, NodeItem, PortItem, PreviewEdge
 from app.ui.designer.scene import DesignerScene
 
 LAYER_MIME = "application/x-modelwright-layer"
@@ -337,6 +337,7 @@ class MiniMap(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(self.tr("Overview: click or drag to look at another part of the network"))
         self.enabled_by_user = True
+        self._cache = None
         self.hide()
 
     def place(self) -> None:
@@ -364,6 +365,35 @@ class MiniMap(QWidget):
     def _to_map(self, p: QPointF, rect, scale, offset) -> QPointF:
         return QPointF((p.x() - rect.left()) * scale, (p.y() - rect.top()) * scale) + offset
 
+    def invalidate(self) -> None:
+        """The network changed: redraw the boxes on the next paint (the frame is kept till then)."""
+        self._cache = None
+        self.refresh_visibility()
+
+    def _boxes(self) -> tuple[QPixmap, tuple]:
+        """The node boxes drawn once per network change, not on every scroll or repaint."""
+        if getattr(self, "_cache", None) is None:
+            frame = self._frame()
+            rect, scale, offset = frame
+            pixmap = QPixmap(self.size())
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setPen(Qt.PenStyle.NoPen)
+            by_colour: dict[str, list[QRectF]] = {}
+            w, h = max(2.0, NODE_WIDTH * scale), max(1.5, NODE_HEIGHT * scale)
+            for item in self.view.designer_scene.nodes.values():
+                p = item.pos()
+                x = (p.x() - rect.left()) * scale + offset.x()
+                y = (p.y() - rect.top()) * scale + offset.y()
+                colour = "#d9443b" if item.error and not item.upstream_error else item.colour.name()
+                by_colour.setdefault(colour, []).append(QRectF(x, y, w, h))
+            for colour, boxes in by_colour.items():  # one call per colour: cheap for hundreds of nodes
+                painter.setBrush(QColor(colour))
+                painter.drawRects(boxes)
+            painter.end()
+            self._cache = (pixmap, frame)
+        return self._cache
+
     def paintEvent(self, event) -> None:
         pal = self.palette()
         painter = QPainter(self)
@@ -372,12 +402,8 @@ class MiniMap(QWidget):
         painter.fillRect(self.rect(), bg)
         painter.setPen(QPen(pal.mid().color(), 1))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
-        rect, scale, offset = self._frame()
-        for item in self.view.designer_scene.nodes.values():
-            r = item.sceneBoundingRect()
-            top_left = self._to_map(r.topLeft(), rect, scale, offset)
-            painter.fillRect(QRectF(top_left.x(), top_left.y(), max(2.0, r.width() * scale), max(1.5, r.height() * scale)),
-                             item.colour if not (item.error and not item.upstream_error) else QColor("#d9443b"))
+        pixmap, (rect, scale, offset) = self._boxes()
+        painter.drawPixmap(0, 0, pixmap)
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         a = self._to_map(visible.topLeft(), rect, scale, offset)
         b = self._to_map(visible.bottomRight(), rect, scale, offset)
@@ -387,7 +413,7 @@ class MiniMap(QWidget):
         painter.end()
 
     def _look_at(self, pos: QPointF) -> None:
-        rect, scale, offset = self._frame()
+        _, (rect, scale, offset) = self._boxes()
         p = (pos - offset) / scale
         self.view.centerOn(QPointF(rect.left() + p.x(), rect.top() + p.y()))
         self.update()

@@ -28,10 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import ModelwrightError
-from app.core.graph.graph import Graph, NodeAdded, NodeRemoved, ParamChanged
+from app.core.graph.graph import Edge, Graph, NodeAdded, NodeMoved, NodeRemoved, ParamChanged
 from app.ui.designer.canvas import CanvasView
 from app.ui.designer.commands import GraphEditCommand
-from app.ui.designer.edits import EditBuilder, copy_fragment, paste_fragment, snap
+from app.ui.designer.edits import (
+    Connect,
+    EditBuilder,
+    MoveNode,
+    connection_refusal,
+    copy_fragment,
+    paste_fragment,
+    snap,
+)
 from app.ui.designer.inspector import InspectorWidget
 from app.ui.designer.items import NODE_HEIGHT, NODE_WIDTH, NodeItem
 from app.ui.designer.palette import RESIDUAL_BLOCK, PaletteWidget
@@ -57,6 +65,7 @@ class DesignerView(QWidget):
         self.undo_stack = undo_stack
         self._unsubscribe = None
         self._dirty = False
+        self._shapes_dirty = False
         self._paste_count = 0
         self._needs_fit = True
         self._data_info_cache: dict[str, Any] = {}
@@ -229,7 +238,7 @@ class DesignerView(QWidget):
             self._unsubscribe = graph.subscribe(self._on_graph_changed)
         self._paste_count = 0
         self.inspector.show_node(graph, None)
-        self._dirty = True
+        self._dirty = self._shapes_dirty = True
         self.flush()
         self._needs_fit = True
         if self.isVisible():
@@ -272,6 +281,8 @@ class DesignerView(QWidget):
                 self.inspector.show_node(self.graph, None)
             else:
                 self.inspector.refresh_node_choices()
+        if not isinstance(event, NodeMoved):  # moves change no shape: skip inference and summary
+            self._shapes_dirty = True
         self._dirty = True
         self._refresh_timer.start()
 
@@ -283,11 +294,16 @@ class DesignerView(QWidget):
         self._dirty = False
         graph = self.graph
         if graph is not None:
+            self.scene.grow_to_fit()
+        self.canvas.minimap.invalidate()
+        if not self._shapes_dirty:
+            self.graph_edited.emit()
+            return
+        self._shapes_dirty = False
+        if graph is not None:
             from app.core.graph.shapes import infer_shapes
 
             self.scene.show_shapes(infer_shapes(graph))
-            self.scene.grow_to_fit()
-        self.canvas.minimap.refresh_visibility()
         self._summary_timer.start()
         self.graph_edited.emit()
 
@@ -344,8 +360,6 @@ class DesignerView(QWidget):
         def build(b: EditBuilder) -> str:
             nid = b.add_node(type_id, (snap(position[0]), snap(position[1])))
             if after and spec.inputs and b.scratch.has_node(after):
-                from app.ui.designer.edits import connection_refusal
-
                 if connection_refusal(b.scratch, after, nid, spec.inputs[0].name) is None:
                     b.connect(after, nid, target_port=spec.inputs[0].name)
             return nid
@@ -371,8 +385,22 @@ class DesignerView(QWidget):
         return (centre.x() - NODE_WIDTH / 2, centre.y() - NODE_HEIGHT / 2)
 
     def connect_ports(self, source: str, target: str, target_port: str = "in") -> bool:
-        return self._edit(lambda b: b.connect(source, target, target_port=target_port) and True,
-                          self.tr("Connect {a} → {b}").format(a=source, b=target)) is not None
+        # Checked against the live graph (no scratch copy): connecting must stay within a frame
+        # on big networks, and connection_refusal mirrors every rule of Graph.connect.
+        graph = self.graph
+        if graph is None:
+            return False
+        for nid in (source, target):
+            if not graph.has_node(nid):
+                self.report(self.tr("There is no layer '{node}' in the network.").format(node=nid))
+                return False
+        why = connection_refusal(graph, source, target, target_port)
+        if why is not None:
+            self.report(why)
+            return False
+        self.undo_stack.push(GraphEditCommand(graph, [Connect(Edge(source, "out", target, target_port))],
+                                              self.tr("Connect {a} → {b}").format(a=source, b=target)))
+        return True
 
     def disconnect_edge(self, edge) -> bool:
         return self._edit(lambda b: b.disconnect(edge) or True,
@@ -390,15 +418,22 @@ class DesignerView(QWidget):
         return ok is not None
 
     def move_nodes(self, positions: dict[str, tuple[float, float]], merge_key: object = None) -> None:
-        def build(b: EditBuilder) -> None:
-            for nid, pos in positions.items():
-                if b.scratch.has_node(nid):
-                    b.move(nid, pos)
-
-        count = len(positions)
-        text = self.tr("Move {node}").format(node=next(iter(positions))) if count == 1 else \
-            self.tr("Move {n} layers").format(n=count)
-        self._edit(build, text, merge_key=merge_key)
+        # Built directly, without EditBuilder's scratch copy: a drag sends one of these per
+        # pointer move, and a move cannot break any rule of the graph.
+        graph = self.graph
+        if graph is None:
+            return
+        ops = []
+        for nid, pos in positions.items():
+            if graph.has_node(nid):
+                old, new = graph.node(nid).position, (float(pos[0]), float(pos[1]))
+                if old != new:
+                    ops.append(MoveNode(nid, old, new))
+        if not ops:
+            return
+        text = self.tr("Move {node}").format(node=ops[0].node_id) if len(ops) == 1 else \
+            self.tr("Move {n} layers").format(n=len(ops))
+        self.undo_stack.push(GraphEditCommand(graph, ops, text, merge_key=merge_key))
 
     def delete_selection(self) -> None:
         nodes = self.selected_node_ids()

@@ -154,6 +154,7 @@ class DesignerScene(QGraphicsScene):
             return
         dot = QColor(pal.text().color())
         dot.setAlpha(40)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # crisp dots, 3x cheaper
         painter.setPen(QPen(dot, 0))
         left = int(rect.left() // step) * step
         top = int(rect.top() // step) * step
