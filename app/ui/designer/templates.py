@@ -29,9 +29,10 @@ _DEFAULTS = {
     "lstm-text": DataInfo("tokens", (64,), "classification", 2, vocab_size=1000),
     "transformer-text": DataInfo("tokens", (64,), "classification", 2, vocab_size=1000),
     "gpt": DataInfo("tokens", (64,), "language-model", 256, vocab_size=256),
+    "finetune-text": DataInfo("tokens", (64,), "classification", 2, vocab_size=1000),
+    "finetune-lm": DataInfo("tokens", (64,), "language-model", 256, vocab_size=256),
 }
-_KIND = {"keras-seed": "vector", "mlp": "vector", "cnn": "image", "lstm-text": "tokens",
-         "transformer-text": "tokens", "gpt": "tokens"}
+_KIND = {name: info.input_kind for name, info in _DEFAULTS.items()}
 
 def fallback_info(graph, template: str) -> DataInfo:
     """Sizes for ``template`` read from the network's Input node and head, else the template's defaults."""
@@ -46,7 +47,7 @@ def fallback_info(graph, template: str) -> DataInfo:
     vocab = int(params.get("vocab_size") or 0) or default.vocab_size
     task, n_out = default.task, default.n_outputs
     heads = {n.type: n for n in graph.nodes}
-    if template == "gpt":
+    if default.task == "language-model":
         task, n_out = "language-model", vocab
     elif "head.classifier" in heads:
         classes = int(heads["head.classifier"].params.get("num_classes", 2))
