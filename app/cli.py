@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app import __version__
 
-COMMANDS = ("templates", "new", "validate", "train", "evaluate", "predict", "export")
+COMMANDS = ("templates", "new", "validate", "train", "evaluate", "predict", "generate", "export")
 # The export formats (app.core.export lists the same; kept here so --help needs no torch).
 EXPORT_FORMATS = ("pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun")
 
@@ -82,6 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(handler=_cmd_predict)
 
+    p = sub.add_parser(
+        "generate",
+        help="write text with a trained language model",
+        description="Continue a prompt with a trained language model (a run of the 'gpt' template). "
+        "The text is printed as it is written.",
+    )
+    p.add_argument("run_dir", type=Path)
+    p.add_argument("--prompt", required=True, help="text to continue ('' starts from nothing)")
+    p.add_argument("--tokens", type=_positive_int, default=200, help="how many tokens to add (default 200)")
+    p.add_argument("--temperature", type=_non_negative_float, default=0.8,
+                   help="0 = always the likeliest token; higher = freer (default 0.8)")
+    p.add_argument("--top-k", type=_positive_int, help="sample only among the k likeliest tokens")
+    p.add_argument("--seed", type=int, help="the same seed gives the same text")
+    p.add_argument("--unknown", choices=("error", "skip"), default="error",
+                   help="prompt characters/words the model never saw: stop with an error (default) or leave them out")
+    p.set_defaults(handler=_cmd_generate)
+
     p = sub.add_parser("export", help="export a trained run (code, TorchScript, ONNX, ...) and check it")
     p.add_argument("run_dir", type=Path)
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
@@ -108,6 +125,16 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be greater than 0 (got {text})")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more (got {text})")
     return value
 
 
@@ -190,6 +217,24 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
     out = predict_run(args.run_dir, args.data, args.out)
     print(f"Predictions written to {out}")
+    return 0
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from app.core.lm.generate import load_generator
+
+    generator = load_generator(args.run_dir)
+    ids, skipped = generator.encode_prompt(args.prompt, args.unknown)
+    if skipped:
+        print(f"note: left out of the prompt (unknown to the model): {', '.join(map(repr, skipped))}", file=sys.stderr)
+    sys.stdout.write(generator.tokenizer.decode(ids))
+    sys.stdout.flush()
+    result = generator.generate(args.prompt, args.tokens, temperature=args.temperature, top_k=args.top_k,
+                                seed=args.seed, unknown=args.unknown,
+                                on_text=lambda piece: (sys.stdout.write(piece), sys.stdout.flush()))
+    sys.stdout.write("\n")
+    if result.stopped_at_end:
+        print("(the model ended the text)", file=sys.stderr)
     return 0
 
 
