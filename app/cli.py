@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_generate)
 
     p = sub.add_parser("export", help="export a trained run (code, TorchScript, ONNX, ...) and check it")
-    p.add_argument("run_dir", type=Path)
+    p.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run directory (torchrun also takes a project file)")
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     p.add_argument("--out", type=Path, required=True, help="folder to write (model, model card, predict.py)")
     p.add_argument("--force", action="store_true", help="replace an existing export folder")
@@ -200,7 +200,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     run_dir = train_project(
         args.project, out=args.out, resume=args.resume, overrides=overrides, callbacks=[TextProgress()]
     )
-    print(f"Run saved in {run_dir}")
+    from app.core.train.distributed import launch_rank
+
+    if launch_rank() == 0:  # under torchrun, one line for the whole run
+        print(f"Run saved in {run_dir}")
     return 0
 
 
@@ -241,7 +244,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from app.core.export import export_run
 
-    result = export_run(args.run_dir, args.format, args.out, overwrite=args.force)
+    if args.format == "torchrun" and args.run_dir.is_file():  # a project file: bundle it untrained
+        from app.core.export.formats.torchrun import export_project_bundle
+
+        result = export_project_bundle(args.run_dir, args.out, overwrite=args.force)
+    else:
+        result = export_run(args.run_dir, args.format, args.out, overwrite=args.force)
     print(f"Exported {result.format} to {result.path}: {', '.join(result.files)}")
     if result.parity is not None:
         print(result.parity.describe())

@@ -62,6 +62,14 @@ def launched_by_torchrun() -> bool:
         return False
 
 
+def launch_rank() -> int:
+    """This process's rank as torchrun set it (0 outside torchrun), readable before and after training."""
+    try:
+        return int(os.environ.get("RANK", "0"))
+    except ValueError:
+        return 0
+
+
 def _env_int(name: str) -> int:
     value = os.environ.get(name)
     try:
