@@ -151,12 +151,10 @@ def test_onnx_refuses_layer_types_known_not_to_convert(monkeypatch):
         OnnxExporter().check(run)
 
 
-def test_hf_and_torchrun_refuse_designer_models_with_the_formats_that_fit(tmp_path):
+def test_hf_refuses_designer_models_with_the_formats_that_fit(tmp_path):
     run = trained_run("mlp")
     with pytest.raises(ExportError, match="hf format is for fine-tuned Hugging Face models.*pytorch, onnx or safetensors"):
         export_run(run, "hf", tmp_path / "hf")
-    with pytest.raises(ExportError, match="torchrun format.*not available"):
-        export_run(run, "torchrun", tmp_path / "tr")
     assert list(tmp_path.iterdir()) == []
 
 
