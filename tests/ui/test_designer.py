@@ -13,7 +13,7 @@ from app.core.graph.graph import Graph
 from app.core.project import Project, load_project, save_project
 from app.ui.designer import DesignerView
 from app.ui.designer.canvas import LAYER_MIME
-from app.ui.designer.items import PortItem
+from app.ui.designer.items import NODE_HEIGHT, NODE_WIDTH, PortItem
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_build_the_keras_network_by_dropping_and_wiring_then_set_parameters_in_t
         (ids["input"], ids["hidden"]), (ids["hidden"], ids["out"]), (ids["out"], ids["output"])]
     # dropped where the pointer was (centred on it, snapped to the grid)
     x, y = graph.node(ids["hidden"]).position
-    assert abs(x + 98) <= 10 and abs(y - 130 + 31) <= 10
+    assert abs(x + NODE_WIDTH / 2) <= 10 and abs(y - 130 + NODE_HEIGHT / 2) <= 10
 
     designer.select_nodes([ids["hidden"]])
     inspector = designer.inspector
@@ -340,3 +340,16 @@ def test_the_design_page_of_the_main_window_edits_the_open_project(window, iris_
     assert window.document.modified
     window.document.undo_stack.undo()
     assert not window.document.modified
+
+
+def test_closing_the_view_stops_listening_to_the_graph(qtbot):
+    project = Project(name="p", graph=Graph())
+    stack = QUndoStack()
+    view = DesignerView(project, stack)
+    qtbot.addWidget(view)
+    view.add_layer("io.input", (0, 0))
+    assert len(view.graph._listeners) == 1
+    view.close()
+    assert view.graph._listeners == []
+    project.graph.add_node("core.dropout", id="later")
+    assert "later" not in view.scene.nodes

@@ -69,12 +69,14 @@ class CanvasView(QGraphicsView):
             return
         self.scale(factor / current, factor / current)
         self.zoom_changed.emit(self.zoom())
-        self.minimap.update()
+        self.minimap.refresh_visibility()
 
     def zoom_by(self, ratio: float) -> None:
         self.set_zoom(self.zoom() * ratio)
 
-    def fit_to_view(self) -> None:
+    def fit_to_view(self, readable: float | None = None) -> None:
+        """Show the whole network; with ``readable``, never zoom out below it and show the
+        top of a tall network instead (the overview in the corner shows the rest)."""
         rect = self.designer_scene.items_rect()
         if rect.isNull():
             self.resetTransform()
@@ -85,9 +87,14 @@ class CanvasView(QGraphicsView):
             self.set_zoom(1.0)
         elif self.zoom() < MIN_ZOOM:
             self.set_zoom(MIN_ZOOM)
-        self.centerOn(rect.center())
+        if readable is not None and self.zoom() < readable:
+            self.set_zoom(readable)
+            visible = self.mapToScene(self.viewport().rect()).boundingRect()
+            self.centerOn(rect.center().x(), rect.top() - 40 + visible.height() / 2)
+        else:
+            self.centerOn(rect.center())
         self.zoom_changed.emit(self.zoom())
-        self.minimap.update()
+        self.minimap.refresh_visibility()
 
     def wheelEvent(self, event) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
@@ -347,12 +354,17 @@ class MiniMap(QWidget):
         self.move(max(0, x), max(0, y))
 
     def refresh_visibility(self) -> None:
-        wanted = self.enabled_by_user and len(self.view.designer_scene.nodes) >= self.THRESHOLD
+        nodes = len(self.view.designer_scene.nodes)
+        wanted = self.enabled_by_user and nodes > 1 and (nodes >= self.THRESHOLD or not self._all_in_view())
         if wanted != self.isVisible():
             self.setVisible(wanted)
             self.place()
         if wanted:
             self.update()
+
+    def _all_in_view(self) -> bool:
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        return visible.contains(self.view.designer_scene.items_rect())
 
     def _frame(self) -> tuple[QRectF, float, QPointF]:
         rect = self.view.designer_scene.items_rect().adjusted(-40, -40, 40, 40)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QSplitter,
-    QTabWidget,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -205,9 +204,18 @@ class DesignerView(QWidget):
         hint.setEnabled(False)
         left_layout.addWidget(hint)
 
-        self.side_tabs = QTabWidget()
-        self.side_tabs.addTab(self.inspector, self.tr("Inspector"))
-        self.side_tabs.addTab(self.summary, self.tr("Summary"))
+        # Inspector above, summary below: both stay in sight while editing.
+        self.side_tabs = QSplitter(Qt.Orientation.Vertical)
+        for title, panel in ((self.tr("Inspector"), self.inspector), (self.tr("Summary"), self.summary)):
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(6, 6, 6, 0)
+            box_layout.setSpacing(0)
+            box_layout.addWidget(QLabel(f"<b>{title}</b>"))
+            box_layout.addWidget(panel, 1)
+            self.side_tabs.addWidget(box)
+        self.side_tabs.setSizes([400, 500])
+        self.side_tabs.setChildrenCollapsible(False)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -216,7 +224,7 @@ class DesignerView(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 0)
-        splitter.setSizes([230, 800, 330])
+        splitter.setSizes([220, 800, 380])
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         layout = QHBoxLayout(self)
@@ -264,7 +272,7 @@ class DesignerView(QWidget):
     def _fit_once(self) -> None:
         if self._needs_fit and self.canvas.isVisible():
             self._needs_fit = False
-            self.canvas.fit_to_view()
+            self.canvas.fit_to_view(readable=0.8)
             self.canvas.minimap.refresh_visibility()
 
     # --- model events --------------------------------------------------------------------------
@@ -374,9 +382,13 @@ class DesignerView(QWidget):
         if after and graph.has_node(after):
             x, y = graph.node(after).position
             y += ROW_GAP
-            taken = {(round(n.position[0]), round(n.position[1])) for n in graph.nodes}
-            while (round(x), round(y)) in taken:
-                x += NODE_WIDTH + 30
+
+            def taken(x: float, y: float) -> bool:
+                return any(abs(n.position[0] - x) < NODE_WIDTH + 20 and abs(n.position[1] - y) < NODE_HEIGHT + 20
+                           for n in graph.nodes)
+
+            while taken(x, y):  # beside whatever already hangs below it
+                x += NODE_WIDTH + 40
             return (x, y)
         if len(graph):
             lowest = max(graph.nodes, key=lambda n: n.position[1])

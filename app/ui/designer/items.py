@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem
 
-NODE_WIDTH = 196.0
+NODE_WIDTH = 220.0
 NODE_HEIGHT = 62.0
 HEADER = 20.0
 PORT_RADIUS = 6.0
@@ -230,13 +230,13 @@ class NodeItem(QGraphicsItem):
         painter.setFont(font)
         painter.setPen(QColor("white"))
         metrics = QFontMetrics(font)
-        title = metrics.elidedText(self.spec.display_name, Qt.TextElideMode.ElideRight, int(NODE_WIDTH * 0.58))
+        title = metrics.elidedText(self.spec.display_name, Qt.TextElideMode.ElideRight, int(NODE_WIDTH * 0.56))
         painter.drawText(QRectF(8, 0, NODE_WIDTH - 16, HEADER), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
         font.setBold(False)
         font.setPointSizeF(8.0)
         painter.setFont(font)
         metrics = QFontMetrics(font)
-        ident = metrics.elidedText(self.node_id, Qt.TextElideMode.ElideLeft, int(NODE_WIDTH * 0.38))
+        ident = metrics.elidedText(self.node_id, Qt.TextElideMode.ElideMiddle, int(NODE_WIDTH * 0.40))
         painter.drawText(QRectF(8, 0, NODE_WIDTH - 16, HEADER), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, ident)
 
         text = pal.text().color()

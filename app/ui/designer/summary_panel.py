@@ -41,6 +41,7 @@ class SummaryPanel(QWidget):
         self.table.setHorizontalHeaderLabels([self.tr("Layer"), self.tr("Output shape"), self.tr("Parameters"),
                                               self.tr("FLOPs"), self.tr("Type")])
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
