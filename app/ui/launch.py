@@ -89,6 +89,10 @@ def main(argv: list[str]) -> int:
 
     if args.screenshot is not None:
         _schedule_screenshot(app, window, args.screenshot)
+    from app.ui.workers import cancel_all
+
+    # Quitting while a file is still being read: stop the job and let its thread end cleanly.
+    app.aboutToQuit.connect(cancel_all)
     return app.exec()
 
 
