@@ -353,3 +353,50 @@ def test_closing_the_view_stops_listening_to_the_graph(qtbot):
     assert view.graph._listeners == []
     project.graph.add_node("core.dropout", id="later")
     assert "later" not in view.scene.nodes
+
+
+def test_rubber_band_selects_several_layers_and_delete_removes_them(designer):
+    ids = build_keras_seed(designer)
+    top_left = designer.scene.nodes[ids["hidden"]].sceneBoundingRect().topLeft() - QPointF(40, 20)
+    bottom_right = designer.scene.nodes[ids["out"]].sceneBoundingRect().bottomRight() + QPointF(40, 10)
+    designer.canvas.centerOn((top_left + bottom_right) / 2)
+    drag(designer, top_left, bottom_right, steps=6)
+    assert set(designer.selected_node_ids()) == {ids["hidden"], ids["out"]}
+    assert "2 layers selected" in designer.inspector.title.text()
+    designer.canvas.setFocus()
+    designer.delete_action.trigger()
+    assert {n.id for n in designer.graph.nodes} == {ids["input"], ids["output"]}
+    assert designer.graph.edges == []
+
+
+def test_summary_row_click_selects_the_layer_and_node_parameters_list_layers(designer, qtbot):
+    info = DataInfo("tokens", (8,), "language-model", 20, vocab_size=20)
+    designer.apply_template("gpt", info)
+    qtbot.waitUntil(lambda: designer.summary.table.rowCount() == len(designer.graph))
+    row = designer.summary.row_ids.index("lm_head")
+    designer.summary.table.cellClicked.emit(row, 0)
+    assert designer.selected_node_ids() == ["lm_head"]
+    combo = designer.inspector.editors["tie_to"]
+    assert combo.itemData(0) == "" and combo.currentData() == "tok_emb"
+    assert combo.findData("block_1") > 0 and combo.findData("lm_head") < 0
+    combo.setCurrentIndex(0)
+    assert designer.graph.node("lm_head").params["tie_to"] == ""
+    designer.undo_stack.undo()
+    assert designer.inspector.editors["tie_to"].currentData() == "tok_emb"
+
+
+def test_templates_are_sized_from_the_projects_prepared_data(qtbot, iris_project):
+    from app.ui.designer.templates import TemplateGallery
+
+    project = load_project(iris_project)
+    stack = QUndoStack()
+    view = DesignerView(project, stack)
+    qtbot.addWidget(view)
+    gallery = TemplateGallery(view.graph, None, view)
+    qtbot.addWidget(gallery)
+    view._request_data_info(gallery)
+    qtbot.waitUntil(lambda: gallery.data_info is not None, timeout=30000)
+    info = gallery.info_for("mlp")
+    assert info.input_shape == (4,) and info.task == "classification" and info.n_outputs == 3
+    assert "4 features" in gallery.source.text()
+    view.close()
