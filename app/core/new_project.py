@@ -48,13 +48,20 @@ def create_project(
 
     if template not in template_names():
         raise ModelwrightError(f"Unknown template '{template}'. Available: {', '.join(template_names())}.")
-    if base is not None:
+    from app.core.finetune.project import FINETUNE_TEMPLATES
+
+    if base is not None and template not in FINETUNE_TEMPLATES:
         raise ModelwrightError(f"The '{template}' template trains from scratch; it does not take --base.")
     out = Path(out)
     if out.suffix != PROJECT_SUFFIX:
         raise ModelwrightError(f"The project file name must end in {PROJECT_SUFFIX} (got '{out.name}').")
     if out.exists() and not overwrite:
         raise ModelwrightError(f"{out} already exists; choose another name or pass --force to overwrite it.")
+    if template in FINETUNE_TEMPLATES:  # a pretrained base reads the text with its own tokenizer
+        from app.core.finetune.project import create_finetune_project
+
+        return create_finetune_project(template, base=base, data=data, target=target, out=out,
+                                       overwrite=overwrite, progress=progress)
 
     if data is None:
         if template != "keras-seed":

@@ -37,7 +37,7 @@ MISSING_STRATEGIES = ("drop", "mean", "median", "mode", "constant")
 CATEGORICAL_ENCODINGS = ("onehot", "ordinal")
 SCALINGS = ("standard", "minmax", "none")
 SPLIT_METHODS = ("random", "stratified", "column")
-TEXT_LEVELS = ("char", "word", "bpe")
+TEXT_LEVELS = ("char", "word", "bpe", "pretrained")
 SYNTHETIC_GENERATORS = ("keras-seed",)
 
 
@@ -219,22 +219,35 @@ class SplitConfig:
 
 @dataclass
 class TextConfig:
-    """Tokenisation of a text column or of a language-modelling text file."""
+    """Tokenisation of a text column or of a language-modelling text file.
+
+    Level ``"pretrained"`` uses the tokenizer of the base model named by ``pretrained``
+    (``"minilm"`` or a model folder), so a fine-tuned model reads text as in pre-training.
+    """
 
     level: str = "char"
     max_vocab: int = 20000
     seq_len: int = 64
     lowercase: bool = False
     windows_per_epoch: int | None = None
+    pretrained: str | None = None
 
     def to_dict(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        if d["pretrained"] is None:
+            del d["pretrained"]  # only fine-tuning projects carry it
+        return d
 
     @classmethod
     def from_dict(cls, d: Any) -> "TextConfig":
         d = _check_keys(d, {f.name for f in fields(cls)}, "text")
         t = cls(**d)
         _choice(t.level, TEXT_LEVELS, "text", "level")
+        if (t.level == "pretrained") != (t.pretrained is not None):
+            raise DataConfigError("'data.text.level' 'pretrained' and 'data.text.pretrained' (the base model whose "
+                                  "tokenizer to use) go together; set both or neither.")
+        if t.pretrained is not None and (not isinstance(t.pretrained, str) or not t.pretrained):
+            raise DataConfigError(f"'data.text.pretrained' must name a base model, not {t.pretrained!r}.")
         _int(t.max_vocab, "text", "max_vocab", minimum=3)
         _int(t.seq_len, "text", "seq_len", minimum=1)
         _bool(t.lowercase, "text", "lowercase")

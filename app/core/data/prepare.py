@@ -141,7 +141,8 @@ def _prepare_table(config: DataConfig, base_dir, report: Progress) -> PreparedDa
         text = config.text or TextConfig(level="word", lowercase=True)
         column = text_columns[0].name
         texts = typed[column].map(lambda t: t if isinstance(t, str) else "")
-        tokenizer = make_tokenizer(text.level, texts.iloc[parts["train"]], text.max_vocab, text.lowercase)
+        tokenizer = make_tokenizer(text.level, texts.iloc[parts["train"]], text.max_vocab, text.lowercase,
+                                   text.pretrained)
         inputs = tokenizer.encode_padded(texts, text.seq_len)
         info = DataInfo("tokens", (text.seq_len,), task, target.n_outputs, tokenizer.vocab_size, target.class_names)
         preprocessor: Preprocessor = TextPreprocessor(info, target, column, tokenizer, text.seq_len)
@@ -208,7 +209,8 @@ def _prepare_language_model(config: DataConfig, base_dir, report: Progress) -> P
     text_config = config.text or TextConfig()
     text = read_text_file(path, config.source.encoding, progress=_Sub(report, 0.0, 0.3))
     report(0.4, "Building the vocabulary")
-    tokenizer = make_tokenizer(text_config.level, [text], text_config.max_vocab, text_config.lowercase)
+    tokenizer = make_tokenizer(text_config.level, [text], text_config.max_vocab, text_config.lowercase,
+                               text_config.pretrained)
     report(0.6, "Encoding the text")
     stream = torch.tensor(tokenizer.encode(text), dtype=torch.long)
     seq_len = text_config.seq_len

@@ -40,6 +40,8 @@ def register_tokenizer(name: str) -> Callable[[type["Tokenizer"]], type["Tokeniz
 
 
 def tokenizer_from_dict(d: dict) -> "Tokenizer":
+    if d.get("type") == "pretrained" and "pretrained" not in _REGISTRY:
+        import app.core.finetune.tokenizer  # noqa: F401  (registers the pretrained-base tokenizer)
     cls = _REGISTRY.get(d.get("type", ""))
     if cls is None:
         raise DataError(f"Unknown tokenizer type '{d.get('type')}' in the saved preparation; known: {', '.join(_REGISTRY)}.")
@@ -192,6 +194,12 @@ class BPETokenizer(Tokenizer):
         return cls(json.dumps(d["tokenizer"]), bool(d.get("lowercase", False)))
 
 
-def make_tokenizer(level: str, texts: Iterable[str], max_vocab: int, lowercase: bool) -> Tokenizer:
+def make_tokenizer(level: str, texts: Iterable[str], max_vocab: int, lowercase: bool,
+                   pretrained: str | None = None) -> Tokenizer:
+    """A tokenizer fitted on ``texts``; level ``"pretrained"`` uses the base model's own instead."""
+    if level == "pretrained":
+        from app.core.finetune.tokenizer import PretrainedTokenizer
+
+        return PretrainedTokenizer.from_base(pretrained)
     cls = {"char": CharTokenizer, "word": WordTokenizer, "bpe": BPETokenizer}[level]
     return cls.fit(texts, max_vocab, lowercase)

@@ -179,6 +179,68 @@ def _gpt(info: DataInfo, n_layer: int = 4, n_embd: int = 128, n_head: int = 4, d
     return col.graph
 
 
+def _pretrained_params(info: DataInfo, base: str, strategy: str, options: dict) -> dict:
+    from app.core.finetune.bases import inspect_base, resolve_reference
+    from app.core.finetune.strategies import DEFAULT_LR_SCALE, STRATEGIES
+
+    if strategy not in STRATEGIES:
+        raise TemplateError(f"Option 'strategy' must be one of {', '.join(STRATEGIES)}, not {strategy!r}.")
+    params = {"base": resolve_reference(base), "strategy": strategy}
+    vocab = inspect_base(params["base"]).vocab_size
+    if info.vocab_size != vocab:
+        raise TemplateError(f"The text is split into {info.vocab_size} token ids, but the base knows {vocab}: a "
+                            "pretrained base must read text with its own tokenizer. Create the project with the "
+                            "fine-tuning wizard or 'new --template ... --base', which set that up.")
+    if options.get("lr_scale") is None:
+        options["lr_scale"] = DEFAULT_LR_SCALE[strategy]
+    params.update(options)
+    return params
+
+
+def _finetune_text(info: DataInfo, base: str = "minilm", strategy: str = "full", pooling: str = "mean",
+                   freeze_blocks: int = 0, lr_scale: float | None = None, lr_decay: float = 1.0,
+                   unfreeze_every: int = 1, lora_rank: int = 8, lora_alpha: float = 16.0,
+                   lora_dropout: float = 0.1, target_modules: str = "", gradient_checkpointing: bool = False,
+                   dropout: float = 0.1) -> Graph:
+    _need("finetune-text", info, "tokens", "text")
+    if info.task == "language-model":
+        raise TemplateError("The 'finetune-text' template classifies labelled text; to continue a language model "
+                            "on a text file use 'finetune-lm'.")
+    params = _pretrained_params(info, base, strategy, dict(
+        pooling=pooling, freeze_blocks=freeze_blocks, lr_scale=lr_scale, lr_decay=lr_decay,
+        unfreeze_every=unfreeze_every, lora_rank=lora_rank, lora_alpha=lora_alpha, lora_dropout=lora_dropout,
+        target_modules=target_modules, gradient_checkpointing=gradient_checkpointing))
+    col = _Column(Graph())
+    _input(col, info)
+    col.add("pretrained.text_encoder", params, id="encoder")
+    if dropout > 0:
+        col.add("core.dropout", {"p": dropout})
+    _head(col, info)
+    return col.graph
+
+
+def _finetune_lm(info: DataInfo, base: str = "", strategy: str = "full", freeze_blocks: int = 0,
+                 lr_scale: float | None = None, lr_decay: float = 1.0, unfreeze_every: int = 1,
+                 lora_rank: int = 8, lora_alpha: float = 16.0, lora_dropout: float = 0.1,
+                 target_modules: str = "", gradient_checkpointing: bool = False) -> Graph:
+    _need("finetune-lm", info, "tokens", "text")
+    if info.task != "language-model":
+        raise TemplateError("The 'finetune-lm' template continues a language model on a plain text file; "
+                            "for labelled text use 'finetune-text'.")
+    if not base:
+        raise TemplateError("The 'finetune-lm' template needs a GPT-style base: the folder of a Hugging Face "
+                            "causal language model (option 'base').")
+    params = _pretrained_params(info, base, strategy, dict(
+        freeze_blocks=freeze_blocks, lr_scale=lr_scale, lr_decay=lr_decay, unfreeze_every=unfreeze_every,
+        lora_rank=lora_rank, lora_alpha=lora_alpha, lora_dropout=lora_dropout, target_modules=target_modules,
+        gradient_checkpointing=gradient_checkpointing))
+    col = _Column(Graph())
+    _input(col, info)
+    col.add("pretrained.causal_lm", params, id="base_lm")
+    col.add("io.output", id="output")
+    return col.graph
+
+
 _TEMPLATES: dict[str, tuple[Callable[..., Graph], str]] = {
     "keras-seed": (_keras_seed, "The classic first Keras network: 2 inputs -> Dense(3, relu) -> Dense(1, sigmoid)."),
     "mlp": (_mlp, "Tables: two hidden Dense layers with ReLU and Dropout, then classes or values."),
@@ -187,6 +249,10 @@ _TEMPLATES: dict[str, tuple[Callable[..., Graph], str]] = {
     "transformer-text": (_transformer_text,
                          "Labelled text: Embedding + positions -> 2 Transformer encoder layers -> mean pooling -> classes."),
     "gpt": (_gpt, "Text generation: a small GPT (4 causal decoder blocks, 128 wide) with a tied LM head."),
+    "finetune-text": (_finetune_text, "Labelled text on a pretrained encoder (bundled MiniLM or a Hugging Face "
+                      "folder): mean pooling -> classes or values."),
+    "finetune-lm": (_finetune_lm, "Text generation: continue a pretrained GPT-style model (a Hugging Face folder) "
+                    "on your text."),
 }
 
 
@@ -268,4 +334,9 @@ def template_training_defaults(name: str, info: DataInfo) -> dict:
         base.update(epochs=5, batch_size=32,
                     optimizer={"name": "adamw", "lr": 3e-4, "weight_decay": 0.1, "betas": [0.9, 0.95]},
                     scheduler={"name": "cosine", "warmup_steps": 100}, grad_clip=1.0)
+    elif name in ("finetune-text", "finetune-lm"):
+        # The project's rate is the head's; the base learns at the node's lr_scale times it.
+        base.update(epochs=3, batch_size=16 if name == "finetune-text" else 8,
+                    optimizer={"name": "adamw", "lr": 1e-3, "weight_decay": 0.01},
+                    scheduler={"name": "cosine"}, grad_clip=1.0)
     return base

@@ -175,7 +175,14 @@ class Trainer:
                 writers.append(TensorBoardLogger(self.paths.tensorboard))
             self.checkpointer = Checkpointer(cfg.checkpoint, monitor)
             writers.append(self.checkpointer)
-        return CallbackList(first + self.user_callbacks + writers)
+        # Layers that steer their own training (gradual unfreezing of a pretrained base) bring
+        # their callbacks; they run before the user's, so those see the layer's state.
+        layered: list[Callback] = []
+        for module in self.model.modules():
+            hook = getattr(module, "training_callbacks", None)
+            if callable(hook):
+                layered.extend(hook())
+        return CallbackList(first + layered + self.user_callbacks + writers)
 
     def _setup(self, train: TrainingSplitLike, val: TrainingSplitLike | None, resume_from: Path | None) -> None:
         cfg = self.config

@@ -63,7 +63,7 @@ def weight_decay_groups(model: torch.nn.Module, weight_decay: float) -> list[dic
     order: list[torch.nn.Parameter] = []
     for module in model.modules():
         for param in module.parameters(recurse=False):
-            if not param.requires_grad:
+            if not will_train(param):
                 continue
             key = id(param)
             if key not in owners_say_no:
@@ -81,19 +81,54 @@ def weight_decay_groups(model: torch.nn.Module, weight_decay: float) -> list[dic
     return groups
 
 
+def will_train(param: torch.nn.Parameter) -> bool:
+    """Trainable now, or frozen until a later epoch (``param.unfreeze_epoch``, set by gradual
+    unfreezing); the optimizer holds both, and skips a parameter while it has no gradient."""
+    return param.requires_grad or getattr(param, "unfreeze_epoch", None) is not None
+
+
+def lr_scale_groups(groups: list[dict], lr: float) -> list[dict]:
+    """Split groups by each parameter's ``lr_scale`` (discriminative learning rates).
+
+    A layer marks parameters that should learn slower or faster than the rest, e.g. the
+    lower blocks of a pretrained base; unmarked parameters learn at ``lr``.
+
+    Example::
+
+        for p in model.encoder.parameters():
+            p.lr_scale = 0.1                      # the base learns at a tenth of the head's rate
+        optimizer = build_optimizer(model, OptimizerConfig(name="adamw", lr=1e-3))
+    """
+    out: list[dict] = []
+    for group in groups:
+        by_scale: dict[float, list[torch.nn.Parameter]] = {}
+        for p in group["params"]:
+            by_scale.setdefault(float(getattr(p, "lr_scale", 1.0)), []).append(p)
+        for scale, params in by_scale.items():
+            entry = {**group, "params": params}
+            if scale != 1.0:
+                entry["lr"] = lr * scale
+            out.append(entry)
+    return out
+
+
 def build_optimizer(params, config: OptimizerConfig) -> torch.optim.Optimizer:
     """A torch optimizer over the trainable parameters as the settings describe.
 
     ``params`` is a model or an iterable of parameters. Given a model and a weight decay,
     the decay skips biases, norms and embeddings (see :func:`weight_decay_groups`).
+    Parameters with an ``lr_scale`` attribute learn at that multiple of the rate
+    (:func:`lr_scale_groups`).
     """
     if isinstance(params, torch.nn.Module):
         if config.weight_decay > 0:
             groups = weight_decay_groups(params, config.weight_decay)
             flat = [p for g in groups for p in g["params"]]
-            return _make_optimizer(groups, flat, config)
+            return _make_optimizer(lr_scale_groups(groups, config.lr), flat, config)
         params = params.parameters()
-    params = [p for p in params if p.requires_grad]
+    params = [p for p in params if will_train(p)]
+    if any(hasattr(p, "lr_scale") for p in params):
+        return _make_optimizer(lr_scale_groups([{"params": params}], config.lr), params, config)
     return _make_optimizer(params, params, config)
 
 

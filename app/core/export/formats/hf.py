@@ -3,9 +3,9 @@
 Only a model fine-tuned from a Hugging Face base has a Hugging Face architecture to write;
 a network drawn in the designer does not, so it is refused with the formats that fit.
 The fine-tuning package plugs in here: it provides ``app.core.finetune.hf_export`` with
-``write_hf_folder(run, folder) -> [file names]`` and ``load_hf_model(folder)`` (a callable
-model for the parity check), and this exporter uses them for runs whose project has a
-``finetune`` section.
+``check_run(run)`` (refuses networks a folder cannot hold), ``write_hf_folder(run, folder)
+-> [file names]`` and ``load_hf_model(folder)`` (a callable model for the parity check), and
+this exporter uses them for runs whose project has a ``finetune`` section.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class HuggingFaceExporter(Exporter):
         if _finetune_backend() is None:
             raise ExportError("This Modelwright cannot write fine-tuned models as Hugging Face folders yet; "
                               "use pytorch, onnx or safetensors.")
+        _finetune_backend().check_run(run)
 
     def write(self, run, folder: Path, progress) -> list[str]:
         return list(_finetune_backend().write_hf_folder(run, folder))

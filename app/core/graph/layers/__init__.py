@@ -13,4 +13,5 @@ from app.core.graph.layers import (  # noqa: F401  (import order = palette order
     seq,
     merge,
     heads,
+    pretrained,
 )
