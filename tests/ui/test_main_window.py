@@ -200,8 +200,11 @@ for _ in range(30):
     app.processEvents()
 w.data_view.wait_idle()
 app.processEvents()
+loaded = "torch" in sys.modules
+from app.ui.workers import cancel_all
+cancel_all()
 print("rows", w.data_view.model.rowCount())
-print("torch" in sys.modules)
+print(loaded)
 """
     fallback = ROOT / "resources" / "examples" / "iris" / "iris.csv"
     result = subprocess.run([sys.executable, "-c", script, str(fallback)], cwd=ROOT, capture_output=True, text=True, timeout=120)
