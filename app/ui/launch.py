@@ -48,6 +48,8 @@ def main(argv: list[str]) -> int:
     app.setOrganizationName("Modelwright")
     app.setOrganizationDomain("modelwright.org")
 
+    _install_translator(app)
+
     from app.ui.crash import install_excepthook
     from app.ui.main_window import MainWindow
     from app.ui.theme import apply_theme
@@ -94,6 +96,16 @@ def main(argv: list[str]) -> int:
     # Quitting while a file is still being read: stop the job and let its thread end cleanly.
     app.aboutToQuit.connect(cancel_all)
     return app.exec()
+
+
+def _install_translator(app) -> None:
+    """Load ``resources/translations/modelwright_<locale>.qm`` (e.g. zh_CN) when it exists."""
+    from PySide6.QtCore import QLocale, QTranslator
+
+    translator = QTranslator(app)
+    folder = Path(__file__).resolve().parents[2] / "resources" / "translations"
+    if translator.load(QLocale(), "modelwright", "_", str(folder)):
+        app.installTranslator(translator)
 
 
 def _schedule_screenshot(app, window, path: Path) -> None:
