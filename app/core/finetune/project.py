@@ -96,6 +96,10 @@ def create_finetune_project(template: str, *, base: str | None, data: Path | Non
                                 "model (config.json, model.safetensors, tokenizer files).")
         base = "minilm"
     info = inspect_base(resolve_reference(base))
+    if info.weights == "pickle":  # refuse an unsafe weights file now, not at the first training step
+        from app.core.finetune.loading import read_pickled_weights
+
+        read_pickled_weights(info.path / "pytorch_model.bin")
     if data is None:
         what = "a plain text file (.txt)" if template == "finetune-lm" else "a table with a text and a label column"
         raise FinetuneError(f"The '{template}' template needs data: pass --data ({what}).")
