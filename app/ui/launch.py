@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Modelwright")
@@ -64,6 +64,8 @@ def main(argv: list[str]) -> int:
     apply_theme(app, theme)
 
     window = MainWindow(settings, probe_device=not offscreen)
+    # Reading the data (pandas, the file) waits for the first paint: the window shows at once.
+    window.data_view.hold_reads()
     if args.theme:
         window.theme_actions[args.theme].setChecked(True)
     if args.screenshot is not None:
@@ -76,18 +78,24 @@ def main(argv: list[str]) -> int:
         window.show_view(args.view)
     elif args.screenshot is not None:
         window.show_view("data")
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and obj.window() is window:
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, self._on_painted)
+            return False
+
+        def _on_painted(self) -> None:
+            if args.timing:
+                print("first-paint", flush=True)
+                app.exit(0)
+                return
+            window.data_view.release_reads()
+
+    painted = FirstPaint(app)
+    app.installEventFilter(painted)
     window.show()
-
-    if args.timing:
-        class FirstPaint(QObject):
-            def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
-                if event.type() == QEvent.Type.Paint and getattr(obj, "window", None) and obj.window() is window:
-                    app.removeEventFilter(self)
-                    QTimer.singleShot(0, lambda: (print("first-paint", flush=True), app.exit(0)))
-                return False
-
-        painted = FirstPaint(app)
-        app.installEventFilter(painted)
 
     if args.screenshot is not None:
         _schedule_screenshot(app, window, args.screenshot)
@@ -118,7 +126,7 @@ def _schedule_screenshot(app, window, path: Path) -> None:
     clock.start()
 
     def attempt() -> None:
-        busy = running_jobs() or window.data_view._summary_timer.isActive()
+        busy = running_jobs() or window.data_view._summary_timer.isActive() or window.data_view._pending_read is not None
         if busy and clock.elapsed() < SCREENSHOT_TIMEOUT_MS:
             QTimer.singleShot(100, attempt)
             return

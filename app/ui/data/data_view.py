@@ -119,6 +119,8 @@ class DataView(QMainWindow):
         self._job: JobHandle | None = None
         self._summary_job: JobHandle | None = None
         self._extra_classes: list[str] = []
+        self._held = False
+        self._pending_read: tuple[dict, str] | None = None
 
         # Pages -------------------------------------------------------------------------------------
         self.pages = QStackedWidget()
@@ -476,8 +478,24 @@ class DataView(QMainWindow):
             self.banner.show_message("\n".join(result.warnings), error=False)
         self.status_reported.emit(self.tr("Imported {name}").format(name=name))
 
+    def hold_reads(self) -> None:
+        """Postpone reading the project's data until :meth:`release_reads` (used at startup so
+        the first paint does not compete with loading pandas and the file)."""
+        self._held = True
+
+    def release_reads(self) -> None:
+        self._held = False
+        pending, self._pending_read = self._pending_read, None
+        if pending is not None and pending[1] == self._preview_key:
+            self._load_preview(*pending)
+
     def _load_preview(self, source: dict, key: str) -> None:
         self._preview, self._preview_key = None, key
+        if self._held:
+            self._pending_read = (source, key)
+            self.progress_label.setText(self.tr("Opening…"))
+            self.pages.setCurrentIndex(PAGE_LOADING)
+            return
         job = self._start(load_preview, source, self._document.base_dir,
                           message=self.tr("Reading {name}…").format(name=Path(source.get("path") or "").name or source.get("kind")))
         job.succeeded.connect(lambda preview, k=key: self._on_preview_loaded(preview, k))
