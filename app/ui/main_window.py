@@ -40,15 +40,19 @@ class MainWindow(QMainWindow):
 
         from app.ui.data.data_view import DataView
         from app.ui.designer import DesignerView
-        from app.ui.views.runs_view import RunsView
-        from app.ui.views.train_view import TrainView
+        from app.ui.evaluate.evaluate_view import EvaluateView
+        from app.ui.training.train_view import TrainView
 
         self.data_view = DataView(self.document)
         self.design_view = DesignerView(self.document.project, self.document.undo_stack)
         self.document.project_replaced.connect(lambda: self.design_view.set_project(self.document.project))
         self.design_view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.train_view = TrainView(self.document)
-        self.evaluate_view = RunsView(self.document, "evaluate")
+        self.train_view.save_project = self.save  # a run trains the project as saved
+        self.train_view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.train_view.run_state_changed.connect(lambda text: self.run_state_label.setText(text))
+        self.evaluate_view = EvaluateView(self.document)
+        self.train_view.run_finished.connect(lambda _result: self.evaluate_view._on_document_project_replaced())
         from app.ui.export.export_view import ExportView
 
         self.export_view = ExportView(self.document)
@@ -385,6 +389,7 @@ class MainWindow(QMainWindow):
         if self._device_probe is not None:
             self._device_probe.stop()
         self.data_view.close()
+        self.train_view.shutdown()  # a run in progress stops cleanly and stays resumable
         from app.ui.workers import cancel_all
 
         cancel_all()

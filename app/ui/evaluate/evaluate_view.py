@@ -113,6 +113,7 @@ class EvaluateView(QWidget):
         self.samples_title = QLabel()
         self.samples = QTableWidget(0, 0)
         self.samples.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.samples.verticalHeader().setVisible(False)
         self.samples.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
 
         import pyqtgraph as pg

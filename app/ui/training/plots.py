@@ -10,6 +10,7 @@ short one (the pattern of pyqtgraph's ``examples/scrollingPlots.py``).
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 REDRAW_MS = 40
+#: Painting may use at most this share of the GUI thread; slower paints space redraws out.
+PAINT_SHARE = 0.25
+MAX_REDRAW_MS = 250
+#: Evaluation points get a dot only while there are few enough to tell apart.
+MAX_SYMBOLS = 100
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
-RAW_COLOR = (31, 119, 180, 70)
+RAW_COLOR = "#b9d3ea"  # opaque: blending a translucent pen costs more per point
 
 
 class GrowingBuffer:
@@ -81,7 +87,7 @@ def _plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_lab
     plot = layout.addPlot(row=row, col=col, colspan=colspan, title=title)
     plot.showGrid(x=True, y=True, alpha=0.2)
     plot.setLabel("bottom", x_label)
-    plot.addLegend(offset=(-10, 10))
+    plot.addLegend(offset=(-10, 10), labelTextColor="#222222", brush=pg.mkBrush(255, 255, 255, 210))
     plot.setDownsampling(auto=True, mode="peak")
     plot.setClipToView(True)
     return plot
@@ -104,12 +110,12 @@ class TrainingPlots(QWidget):
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
 
         self.raw_curve = self.loss_plot.plot(pen=pg.mkPen(RAW_COLOR, width=1), name=self.tr("train (step)"))
-        self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen(COLORS[0], width=2), name=self.tr("train (smoothed)"))
-        self.epoch_curve = self.loss_plot.plot(pen=pg.mkPen(COLORS[1], width=2), symbol="o", symbolSize=5,
+        self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen(COLORS[0], width=1), name=self.tr("train (smoothed)"))
+        self.epoch_curve = self.loss_plot.plot(pen=pg.mkPen(COLORS[1], width=1), symbol="o", symbolSize=5,
                                                symbolBrush=COLORS[1], name=self.tr("train (epoch)"))
-        self.val_curve = self.loss_plot.plot(pen=pg.mkPen(COLORS[3], width=2), symbol="o", symbolSize=5,
+        self.val_curve = self.loss_plot.plot(pen=pg.mkPen(COLORS[3], width=1), symbol="o", symbolSize=5,
                                              symbolBrush=COLORS[3], name=self.tr("validation"))
-        self.lr_curve = self.lr_plot.plot(pen=pg.mkPen(COLORS[4], width=2))
+        self.lr_curve = self.lr_plot.plot(pen=pg.mkPen(COLORS[4], width=1))
         self.best_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#2ca02c", width=1, style=Qt.PenStyle.DashLine),
                                          label=self.tr("best"), labelOpts={"position": 0.92, "color": "#2ca02c"})
         self.stop_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=1, style=Qt.PenStyle.DashLine),
@@ -221,7 +227,7 @@ class TrainingPlots(QWidget):
         self._overlay_items = []
         for i, (name, rows) in enumerate(runs):
             color = COLORS[(i + 5) % len(COLORS)]
-            pen = pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine)
+            pen = pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine)
             steps = np.array([r.get("step", math.nan) for r in rows], dtype=float)
             epochs = np.array([r.get("epoch", math.nan) for r in rows], dtype=float)
             key = "val_loss" if any(math.isfinite(r.get("val_loss", math.nan)) for r in rows) else "train_loss"
@@ -252,10 +258,27 @@ class TrainingPlots(QWidget):
             return
         self._dirty = False
         self.redraws += 1
+        started = time.perf_counter()
+        self._update_curves()
+        if self.isVisible():
+            # Paint now, timed, so the redraw rate can adapt to what painting costs here.
+            self.graphics.viewport().repaint()
+            cost_ms = (time.perf_counter() - started) * 1000
+            self.timer.setInterval(int(min(MAX_REDRAW_MS, max(REDRAW_MS, cost_ms / PAINT_SHARE))))
+
+    def _update_curves(self) -> None:
         self.raw_curve.setData(self.raw.x, self.raw.y)
         self.smooth_curve.setData(self.smoothed.x, self.smoothed.y)
         self.lr_curve.setData(self.lr.x, self.lr.y)
+        if self.lr.n and not self.log_check.isChecked():
+            # A constant learning rate would otherwise sit on an axis centred at zero.
+            high = float(np.nanmax(self.lr.y)) if np.isfinite(self.lr.y).any() else 1.0
+            self.lr_plot.setYRange(0.0, high * 1.15 or 1.0, padding=0)
         records = self.records
+        symbol = "o" if len(records) <= MAX_SYMBOLS else None
+        for curve in [self.epoch_curve, self.val_curve, *self._metric_curves.values()]:
+            if curve.opts.get("symbol") != symbol:
+                curve.setSymbol(symbol)
         if records:
             steps = np.array([r["step"] for r in records], dtype=float)
             self.epoch_curve.setData(steps, np.array([r.get("train_loss", math.nan) for r in records], dtype=float))
@@ -266,7 +289,7 @@ class TrainingPlots(QWidget):
                 curve = self._metric_curves.get(key)
                 if curve is None:
                     color = COLORS[(i + 2) % len(COLORS)]
-                    curve = self.metric_plot.plot(pen=pg.mkPen(color, width=2), symbol="o", symbolSize=5,
+                    curve = self.metric_plot.plot(pen=pg.mkPen(color, width=1), symbol="o", symbolSize=5,
                                                   symbolBrush=color, name=key[4:])
                     self._metric_curves[key] = curve
                 curve.setData(epochs, np.array([r.get(key, math.nan) for r in records], dtype=float))

@@ -63,6 +63,7 @@ class TrainView(QWidget):
     run_started = Signal(str)
     run_finished = Signal(dict)
     status_reported = Signal(str)
+    run_state_changed = Signal(str)  # short words for the status bar: Training, Paused, Idle
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -249,6 +250,9 @@ class TrainView(QWidget):
     # --- supervisor events -----------------------------------------------------------------
     def _on_supervisor_status_changed(self, status: str) -> None:
         self._update_buttons()
+        self.run_state_changed.emit({"starting": self.tr("Starting"), "running": self.tr("Training"),
+                                     "paused": self.tr("Paused"), "stopping": self.tr("Stopping")}
+                                    .get(status, self.tr("Idle")))
         text = {"starting": self.tr("Starting…"), "running": self.tr("Training…"), "paused": self.tr("Paused."),
                 "stopping": self.tr("Stopping after this batch…")}.get(status)
         if text:
