@@ -198,8 +198,9 @@ class DesignerView(QWidget):
         title = QLabel(self.tr("<b>Layers</b>"))
         left_layout.addWidget(title)
         left_layout.addWidget(self.palette_panel, 1)
-        hint = QLabel(self.tr("Drag a layer onto the canvas, or double-click it to add it below the selection. "
-                              "Drag from a layer's bottom port to another's top port to connect them."))
+        hint = QLabel(self.tr("Drag a layer onto the canvas (onto a layer to attach it below), or double-click "
+                              "it to add it below the selection. Drag from a layer's bottom port to another's "
+                              "top port to connect them."))
         hint.setWordWrap(True)
         hint.setEnabled(False)
         left_layout.addWidget(hint)
