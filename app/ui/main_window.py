@@ -136,6 +136,9 @@ class MainWindow(QMainWindow):
             self.theme_group.addAction(action)
             self.theme_actions[theme] = action
         self.reset_layout_action = self._action(self.tr("Reset Panel Layout"), None, None, self.reset_layout)
+        self.finetune_action = self._action(self.tr("&Fine-tune a Pretrained Model…"), None, None,
+                                            self._on_finetune_triggered,
+                                            self.tr("Start a project from a pretrained text model (MiniLM, BERT, GPT-2…)"))
         self.copy_train_action = self._action(self.tr("Copy &Training Command"), "run", None, self._on_copy_train_triggered,
                                               self.tr("Training runs from a terminal: copy the command for this project"))
         self.about_action = self._action(self.tr("&About Modelwright"), "help", None, self._on_about_triggered)
@@ -146,6 +149,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([self.new_action, self.open_action])
+        file_menu.addAction(self.finetune_action)
         self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         file_menu.addSeparator()
@@ -409,6 +413,19 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda p=paths[0]: self.open_path(p))
 
     # --- slots ------------------------------------------------------------------------------------------
+    def _on_finetune_triggered(self) -> None:
+        from app.ui.finetune.wizard import FinetuneWizard
+
+        if not self.maybe_save():
+            return
+        self.finetune_wizard = FinetuneWizard(self)
+        self.finetune_wizard.project_created.connect(self._on_finetune_wizard_project_created)
+        self.finetune_wizard.open()
+
+    def _on_finetune_wizard_project_created(self, path: str) -> None:
+        if self.open_project(Path(path)):
+            self.show_view("train")
+
     def _on_open_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Open"), self._last_dir(),

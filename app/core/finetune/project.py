@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.finetune.bases import BaseInfo, inspect_base, resolve_reference
@@ -74,22 +75,31 @@ def finetune_section(template: str, info: BaseInfo, strategy: str) -> dict:
             "architecture": info.architecture, "strategy": strategy}
 
 
-def create_finetune_project(template: str, *, base: str | None, data: Path | None, target: str | None, out: Path,
-                            text_column: str | None = None, task: str | None = None, strategy: str = "full",
-                            seq_len: int | None = None, options: dict | None = None,
-                            training: dict | None = None, overwrite: bool = False, progress=None):
-    """Build, size and save a fine-tuning project; returns (project, notes). Nothing is written on failure."""
+@dataclass
+class FinetunePlan:
+    """A fine-tuning project built but not saved yet, with what the wizard shows about it."""
+
+    project: object
+    notes: list[str]
+    n_train: int
+    info: BaseInfo
+
+
+def plan_finetune_project(template: str, *, base: str | None, data: Path | None, target: str | None,
+                          folder: Path, text_column: str | None = None, task: str | None = None,
+                          strategy: str = "full", seq_len: int | None = None, options: dict | None = None,
+                          training: dict | None = None, progress=None) -> FinetunePlan:
+    """Build a fine-tuning project for the data (prepared once, to size the network); nothing is written.
+
+    ``folder`` is where the project will be saved (relative data paths are resolved there).
+    """
     from app.core.data import inspect_source, prepare
     from app.core.graph.templates import build_template_graph, template_training_defaults
-    from app.core.project import PROJECT_SUFFIX, Project, save_project
+    from app.core.project import Project
+    from app.core.train.config import TrainConfig
 
     if template not in FINETUNE_TEMPLATES:
         raise FinetuneError(f"'{template}' is not a fine-tuning template; choose {' or '.join(FINETUNE_TEMPLATES)}.")
-    out = Path(out)
-    if out.suffix != PROJECT_SUFFIX:
-        raise FinetuneError(f"The project file name must end in {PROJECT_SUFFIX} (got '{out.name}').")
-    if out.exists() and not overwrite:
-        raise FinetuneError(f"{out} already exists; choose another name or pass --force to overwrite it.")
     if not base:
         if template == "finetune-lm":
             raise FinetuneError("The 'finetune-lm' template needs --base: the folder of a GPT-style Hugging Face "
@@ -110,7 +120,7 @@ def create_finetune_project(template: str, *, base: str | None, data: Path | Non
     if task is not None:
         config.task = task
     config = finetune_data_config(config, template, info, seq_len=seq_len, text_column=text_column)
-    prepared = prepare(config, out.resolve().parent, progress=progress)
+    prepared = prepare(config, Path(folder).resolve(), progress=progress)
     graph = build_template_graph(template, prepared.info, base=info.reference, strategy=strategy, **(options or {}))
     settings = template_training_defaults(template, prepared.info)
     if strategy == "head":  # only the small head learns: it can take larger steps
@@ -120,11 +130,29 @@ def create_finetune_project(template: str, *, base: str | None, data: Path | Non
             settings[key] = {**settings[key], **value}
         else:
             settings[key] = value
-    project = Project(name=out.stem, graph=graph, data=config.to_dict(), training=settings,
-                      finetune=finetune_section(template, info, strategy), path=None)
-    from app.core.train.config import TrainConfig
-
     TrainConfig.from_dict(settings)  # bad hyper-parameters fail here, before anything is written
-    save_project(project, out)
+    project = Project(name=data.stem, graph=graph, data=config.to_dict(), training=settings,
+                      finetune=finetune_section(template, info, strategy), path=None)
     notes = list(dict.fromkeys([*config.warnings, *getattr(prepared, "warnings", [])]))
-    return project, notes
+    return FinetunePlan(project, notes, len(prepared.train), info)
+
+
+def create_finetune_project(template: str, *, base: str | None, data: Path | None, target: str | None, out: Path,
+                            overwrite: bool = False, progress=None, **settings):
+    """Build, size and save a fine-tuning project; returns (project, notes). Nothing is written on failure.
+
+    ``settings`` are :func:`plan_finetune_project`'s keyword options (text_column, task,
+    strategy, seq_len, options, training).
+    """
+    from app.core.project import PROJECT_SUFFIX, save_project
+
+    out = Path(out)
+    if out.suffix != PROJECT_SUFFIX:
+        raise FinetuneError(f"The project file name must end in {PROJECT_SUFFIX} (got '{out.name}').")
+    if out.exists() and not overwrite:
+        raise FinetuneError(f"{out} already exists; choose another name or pass --force to overwrite it.")
+    plan = plan_finetune_project(template, base=base, data=data, target=target, folder=out.resolve().parent,
+                                 progress=progress, **settings)
+    plan.project.name = out.stem
+    save_project(plan.project, out)
+    return plan.project, plan.notes
