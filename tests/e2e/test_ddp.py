@@ -29,12 +29,18 @@ WORKER = textwrap.dedent('''
             weights = {{k: v.detach().clone().contiguous() for k, v in trainer.model.state_dict().items()}}
             save_file(weights, str(Path({out!r}) / f"rank{{ctx.rank}}-of-{{ctx.world_size}}.safetensors"))
 
+    class StopOnRank1(Callback):
+        """A stop asked of one process only: both must end together at the same step."""
+        def on_batch_end(self, trainer, state, control, batch):
+            if current_context().rank == 1 and batch.step == 8:
+                control.request_stop()
+
     import app.core.train.api as api
     original = api._train
     def with_probe(project_path, out, resume, overrides, callbacks, control, progress, ctx):
-        return original(project_path, out, resume, overrides, [*callbacks, SaveMine()], control, progress, ctx)
+        return original(project_path, out, resume, overrides, [*callbacks, SaveMine(), StopOnRank1()], control, progress, ctx)
     api._train = with_probe
-    train_project(sys.argv[1], out=sys.argv[2], overrides={{"steps": 12, "batch_size": 8}})
+    train_project(sys.argv[1], out=sys.argv[2], overrides={{"steps": 14, "batch_size": 8}})
 ''')
 
 
@@ -45,7 +51,7 @@ def _torchrun(*args, cwd):
 
 
 @pytest.mark.slow
-def test_two_processes_train_identical_weights_and_rank_0_writes_the_run(tmp_path):
+def test_two_processes_train_identical_weights_stop_together_and_rank_0_writes_the_run(tmp_path):
     from tests.core.lm_helpers import tiny_gpt_project
 
     project = tiny_gpt_project(tmp_path, seq_len=16, n_embd=32, steps=12)
@@ -69,7 +75,8 @@ def test_two_processes_train_identical_weights_and_rank_0_writes_the_run(tmp_pat
     saved = load_file(str(tmp_path / "run" / "model.safetensors"))
     assert all((saved[k] == rank0[k]).all() for k in saved)
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
-    assert summary["status"] == "completed" and summary["global_step"] == 12
+    # Rank 1 alone asked to stop at step 8; rank 0 stopped there too instead of waiting forever.
+    assert summary["status"] == "stopped" and summary["global_step"] == 8
     # Rank 0 alone writes: one row per evaluation, not two.
     rows = (tmp_path / "run" / "metrics.csv").read_text().strip().splitlines()
     assert len(rows) == 1 + len({r.split(",")[1] for r in rows[1:]})

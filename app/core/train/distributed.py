@@ -159,7 +159,7 @@ def _device_for_collectives(ctx: DistributedContext) -> torch.device:
 
 
 def agree_to_end(ctx: DistributedContext, code: int) -> int:
-    """The largest ``code`` any process gives (0 go on, 1 stop, 2 failed): one small all-reduce."""
+    """The largest ``code`` any process gives (0 go on; higher codes end the run): one small all-reduce."""
     flag = torch.tensor([code], dtype=torch.int64, device=_device_for_collectives(ctx))
     dist.all_reduce(flag, op=dist.ReduceOp.MAX)
     return int(flag.item())

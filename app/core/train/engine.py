@@ -344,10 +344,11 @@ class Trainer:
         pregather = _slices_freely(train)
         flush_steps, flush_seconds = self.loss_flush_steps, self.loss_flush_seconds
         ddp = self.dist
+        # Under DDP a process ends only where all agree (a stop asked of one process alone is
+        # carried to the others at the next agreement point), so none is left waiting.
+        self._agreed_end = False
+        ending = (lambda: control.should_end) if ddp is None else (lambda: self._agreed_end)
         if ddp is not None:
-            # Processes must reach their agreement points (after each loss read) at the same
-            # steps, so reads go by step count only.
-            flush_seconds = math.inf
             no_sync = getattr(model, "no_sync", None) or getattr(getattr(model, "_orig_mod", None), "no_sync")
 
         while not (state.global_step >= max_steps if step_mode else state.epoch >= cfg.epochs):
@@ -408,22 +409,26 @@ class Trainer:
                 if batch_listeners:
                     callbacks.call("on_batch_end", self, state, control,
                                    BatchEnd(epoch, b, n_batches, state.global_step, schedule.lr, step_loss))
-                if len(pending) >= flush_steps or clock() - self._last_flush >= flush_seconds:
-                    self.flush_losses()
-                    if ddp is not None:
+                if ddp is not None:
+                    # By step number alone: rank 0 also reads losses when it checkpoints, so
+                    # the pending count differs between processes.
+                    if state.global_step % flush_steps == 0:
+                        self.flush_losses()
                         self._agree_to_end()
-                if control.pause_requested and not control.should_end:
+                elif len(pending) >= flush_steps or clock() - self._last_flush >= flush_seconds:
+                    self.flush_losses()
+                if control.pause_requested and not ending():
                     self._pause()
-                if control.should_end:
+                if ending():
                     break
                 if step_mode:
                     if state.global_step % eval_every == 0:
                         self._evaluate_and_record(val)
                         if ddp is not None:
                             self._agree_to_end()
-                    if state.global_step >= max_steps or control.should_end:
+                    if state.global_step >= max_steps or ending():
                         break
-            if control.should_end or b < n_batches:
+            if ending() or b < n_batches:
                 break  # stopped, or a step-based run reached its steps mid-epoch
             state.epoch = epoch + 1
             state.batch_in_epoch = 0
@@ -432,22 +437,28 @@ class Trainer:
             callbacks.call("on_epoch_end", self, state, control)
             if ddp is not None:
                 self._agree_to_end()
-            if control.should_end:
+            if ending():
                 break
         # A step-based run ends with an evaluation of its final weights.
-        if step_mode and not control.should_end and (not state.history or state.history[-1]["step"] != state.global_step):
+        if step_mode and not ending() and (not state.history or state.history[-1]["step"] != state.global_step):
             self._evaluate_and_record(val)
         self.flush_losses()
 
     def _agree_to_end(self) -> None:
         """Under DDP: when any process stops or fails, every process does (none is left waiting)."""
         control = self.control
-        mine = 2 if control.failure is not None else 1 if control.stop_requested else 0
+        # 3 failed, 2 stopped by the user (run ends "stopped"), 1 ended for a reason such as
+        # early stopping (run ends "completed"), 0 going on.
+        mine = (3 if control.failure is not None else 0 if not control.stop_requested
+                else 2 if control.stop_reason is None else 1)
         agreed = distributed.agree_to_end(self.dist, mine)
-        if agreed == 2 and control.failure is None:
+        self._agreed_end = agreed > 0
+        if agreed == 3 and control.failure is None:
             control.fail("Another training process failed (see its output); all processes stopped.")
+        elif agreed == 2 and (not control.stop_requested or control.stop_reason is not None):
+            control.stop_requested, control.stop_reason = True, None
         elif agreed == 1 and not control.stop_requested:
-            control.request_stop("another training process stopped")
+            control.request_stop("another training process ended the run")
 
     def _pause(self) -> None:
         self.flush_losses()
@@ -482,7 +493,11 @@ class Trainer:
         return self._elapsed_before + (time.perf_counter() - self._session_start)
 
     def _evaluate_and_record(self, val: TrainingSplitLike | None) -> dict | None:
-        if not self.flush_losses():
+        ok = self.flush_losses()
+        if self.dist is not None:  # every process takes the same way out (collectives follow)
+            self._agree_to_end()
+            ok = self.control.failure is None
+        if not ok:
             return None
         state = self.state
         epoch = state.fractional_epoch if self.config.steps else state.epoch
