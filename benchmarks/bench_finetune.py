@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -77,8 +78,10 @@ def plain_epoch(project, prepared, strategy: str) -> float:
     if strategy == "lora":
         import peft
 
-        encoder = peft.get_peft_model(encoder, peft.LoraConfig(r=8, lora_alpha=16, lora_dropout=0.1,
-                                                               target_modules=["query", "value"]))
+        with warnings.catch_warnings():  # peft reads a transformers property that warns about its rename
+            warnings.simplefilter("ignore", FutureWarning)
+            encoder = peft.get_peft_model(encoder, peft.LoraConfig(r=8, lora_alpha=16, lora_dropout=0.1,
+                                                                   target_modules=["query", "value"]))
     head = torch.nn.Linear(encoder.config.hidden_size, 1)
     encoder.to(device).train()
     head.to(device).train()

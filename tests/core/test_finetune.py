@@ -388,3 +388,22 @@ def test_the_pretrained_tokenizer_round_trips_and_pads_with_the_pad_id():
     again = tokenizer_from_dict(json.loads(json.dumps(tok.to_dict())))
     assert torch.equal(again.encode_padded(["a fine film"], 8), ids[:1])
     assert again.decode(ids[0].tolist()) == "a fine film"
+
+
+def test_torchscript_export_with_predict_py_reads_text_with_the_base_tokenizer(full_run, work):
+    import subprocess
+    import sys
+
+    from app.core.export import export_run
+
+    result = export_run(full_run[1], "torchscript", work / "ts")
+    assert result.parity.passed
+    new = work / "to-predict.csv"
+    new.write_text("review,note\nwhat a wonderful and superb film,a\nthe plot was dreadful and boring,b\n",
+                   encoding="utf-8")
+    out = work / "ts-pred.csv"
+    done = subprocess.run([sys.executable, str(result.path / "predict.py"), str(new), str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=work)
+    assert done.returncode == 0, done.stderr
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert [r.split(",")[2] for r in rows[1:]] == ["positive", "negative"]

@@ -140,7 +140,17 @@ def table_inputs(pre: dict, frame) -> np.ndarray:
 
 class Tokenizer:
     def __init__(self, spec: dict) -> None:
-        self.vocab, self.level, self.lowercase = spec["vocab"], spec["type"], bool(spec.get("lowercase"))
+        self.level, self.lowercase = spec["type"], bool(spec.get("lowercase"))
+        self.backend = None
+        if self.level == "pretrained":  # a fine-tuned base's own tokenizer (needs the 'tokenizers' package)
+            from tokenizers import Tokenizer as Backend
+
+            self.backend = Backend.from_str(spec["tokenizer_json"])
+            self.backend.no_padding()
+            self.backend.no_truncation()
+            self.pad = spec.get("pad_id") or 0
+            return
+        self.vocab = spec["vocab"]
         self.index = {tok: i for i, tok in enumerate(self.vocab)}
 
     def split(self, text: str) -> list[str]:
@@ -148,13 +158,25 @@ class Tokenizer:
         return list(text) if self.level == "char" else WORD.findall(text)
 
     def encode(self, text: str) -> list[int]:
+        if self.backend is not None:
+            return self.backend.encode(text, add_special_tokens=False).ids
         return [self.index.get(tok, 1) for tok in self.split(text)]
 
     def decode(self, ids) -> str:
+        if self.backend is not None:
+            return self.backend.decode([int(i) for i in ids], skip_special_tokens=True)
         tokens = [self.vocab[i] if 0 <= i < len(self.vocab) else "<unk>" for i in ids if i != 0]
         return "".join(tokens) if self.level == "char" else " ".join(tokens)
 
     def padded(self, texts, seq_len: int) -> np.ndarray:
+        if self.backend is not None:  # with the model's markers ([CLS] ... [SEP]); a cut text keeps its last one
+            rows = []
+            for enc in self.backend.encode_batch([t if isinstance(t, str) else "" for t in texts]):
+                ids = enc.ids
+                if len(ids) > seq_len:
+                    ids = ids[:seq_len - 1] + ids[-1:] if enc.special_tokens_mask[-1] else ids[:seq_len]
+                rows.append(ids + [self.pad] * (seq_len - len(ids)))
+            return np.asarray(rows, dtype=np.int64).reshape(-1, seq_len)
         rows = []
         for text in texts:
             ids = self.encode(text)[:seq_len]
