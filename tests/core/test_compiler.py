@@ -120,7 +120,8 @@ def test_every_registered_layer_has_a_case():
         covered |= {t for t, _ in before} | {t for t, _ in branches or ()}
         if layer:
             covered.add(layer[0])
-    missing = {s.type_id for s in layer_specs()} - covered
+    # Pretrained bases need a model folder; tests/core/test_finetune.py compiles and trains them.
+    missing = {s.type_id for s in layer_specs() if not s.type_id.startswith("pretrained.")} - covered
     assert not missing, f"layers without a compile/shape test case: {sorted(missing)}"
 
 
