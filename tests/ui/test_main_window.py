@@ -41,7 +41,11 @@ def test_save_and_reopen_keeps_data_edits_and_labels(qtbot, window, iris_project
     out.parent.mkdir()
     assert window._save_to(out)
     assert not window.isWindowModified() and not window.document.modified
-    assert json.loads(out.read_text(encoding="utf-8"))["data"]["source"]["path"].endswith("iris.csv")
+    saved = json.loads(out.read_text(encoding="utf-8"))["data"]
+    assert saved["source"]["path"].endswith("iris.csv")
+    # the labels travel inside the data section, where training applies them
+    assert saved["label_overrides"] == [{"row": 5, "label": "virginica"}, {"row": 6, "label": "virginica"}]
+    assert "label_overrides" not in window.document.data  # the document keeps them apart while editing
 
     from app.ui.main_window import MainWindow
 

@@ -317,6 +317,25 @@ class ImageConfig:
         )
 
 
+def label_overrides_to_list(overrides: dict[int, str]) -> list[dict]:
+    return [{"row": int(row), "label": str(label)} for row, label in sorted(overrides.items())]
+
+
+def label_overrides_from_list(raw: Any) -> dict[int, str]:
+    if not isinstance(raw, list):
+        raise DataConfigError("'data.label_overrides' must be a list of {\"row\": n, \"label\": text} entries.")
+    result: dict[int, str] = {}
+    for entry in raw:
+        row = entry.get("row") if isinstance(entry, dict) else None
+        label = entry.get("label") if isinstance(entry, dict) else None
+        if not isinstance(row, int) or isinstance(row, bool) or row < 0 or not isinstance(label, str):
+            raise DataConfigError(
+                f"A label override is malformed ({entry!r}); expected {{\"row\": 3, \"label\": \"cat\"}}."
+            )
+        result[row] = label
+    return result
+
+
 @dataclass
 class DataConfig:
     """The whole ``"data"`` section. ``warnings`` are notes from inspection; not saved."""
@@ -328,6 +347,9 @@ class DataConfig:
     split: SplitConfig = field(default_factory=SplitConfig)
     text: TextConfig | None = None
     image: ImageConfig | None = None
+    #: Labels the user typed over the target column: ``{row: label}`` with ``row`` the 0-based
+    #: data row of the source as read. The source file itself is never changed.
+    label_overrides: dict[int, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def to_dict(self) -> dict:
@@ -339,11 +361,12 @@ class DataConfig:
             "split": self.split.to_dict(),
             "text": self.text.to_dict() if self.text is not None else None,
             "image": self.image.to_dict() if self.image is not None else None,
+            **({"label_overrides": label_overrides_to_list(self.label_overrides)} if self.label_overrides else {}),
         }
 
     @classmethod
     def from_dict(cls, d: Any) -> "DataConfig":
-        d = _check_keys(d, {"source", "columns", "task", "preparation", "split", "text", "image"}, "")
+        d = _check_keys(d, {"source", "columns", "task", "preparation", "split", "text", "image", "label_overrides"}, "")
         if "source" not in d:
             raise DataConfigError("The data section has no 'source': say which file, folder or generator to use.")
         source = SourceConfig.from_dict(d["source"])
@@ -372,8 +395,11 @@ class DataConfig:
             split=SplitConfig.from_dict(d.get("split") or {}),
             text=TextConfig.from_dict(d["text"]) if d.get("text") is not None else None,
             image=ImageConfig.from_dict(d["image"]) if d.get("image") is not None else None,
+            label_overrides=label_overrides_from_list(d.get("label_overrides") or []),
         )
         config._check_roles()
+        if config.label_overrides and config.source.kind != "table":
+            raise DataConfigError("'data.label_overrides' applies to tables only; relabel images by moving them between class folders.")
         return config
 
     def _check_roles(self) -> None:

@@ -21,6 +21,7 @@ from app.core.data.datasets import ImageSplit, TensorSplit, TokenStreamSplit, Tr
 from app.core.data.errors import DataError
 from app.core.data.images import load_images, probe, scan_image_folder
 from app.core.data.info import DataInfo
+from app.core.data.labels import apply_label_overrides
 from app.core.data.preparation import TablePipeline, TargetEncoder, clean_rows
 from app.core.data.preprocessor import (
     ImagePreprocessor,
@@ -126,6 +127,7 @@ def _prepare_table(config: DataConfig, base_dir, report: Progress) -> PreparedDa
     name = _source_name(config)
     df = load_table(config.source, base_dir, progress=_Sub(report, 0.0, 0.6))
     features, targets = config.feature_columns(), config.target_columns()
+    df = apply_label_overrides(df, targets[0].name, config.label_overrides, name)
     report(0.65, "Cleaning rows")
     typed, warnings = clean_rows(df, features, targets, config.preparation, name)
     task = _checked_task(config, typed, name)

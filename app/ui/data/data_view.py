@@ -571,8 +571,6 @@ class DataView(QMainWindow):
             train=ratios.get("train", 0), val=ratios.get("val", 0), test=ratios.get("test", 0), seed=split.get("seed", 0))
 
     def _on_summary_succeeded(self, summary) -> None:
-        from app.ui.data.labels import core_stores_labels
-
         parts = summary.parts
         lines = [self.tr("<b>{used:,}</b> of {total:,} rows used: <b>{train:,}</b> train · <b>{val:,}</b> validation · "
                          "<b>{test:,}</b> test").format(used=summary.rows_used, total=summary.rows_total, **parts)]
@@ -587,9 +585,6 @@ class DataView(QMainWindow):
             lines.append(self.tr("Missing values to fill ({how}): {cols}").format(
                 how=how, cols=", ".join(f"{k} ({v})" for k, v in summary.missing_features.items())))
         lines += summary.warnings
-        if self._document.label_overrides and not core_stores_labels():
-            lines.append(self.tr("{n} relabelled rows are counted here; training reads them after "
-                                 "File ▸ Export Labelled Data.").format(n=len(self._document.label_overrides)))
         self.preparation_panel.set_summary("<br>".join(lines))
 
     def _on_summary_failed(self, exc: BaseException) -> None:
