@@ -113,6 +113,9 @@ class SourceConfig:
         if src.encoding is not None:
             import codecs
 
+            if not isinstance(src.encoding, str):
+                raise DataConfigError(f"'data.source.encoding' must be the name of a text encoding, not {src.encoding!r}.")
+
             try:
                 codecs.lookup(src.encoding)
             except LookupError:
