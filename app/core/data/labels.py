@@ -7,12 +7,15 @@ statistics and "Export labelled data" all see the same relabelled table.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from app.core.data.errors import DataError
 
+if TYPE_CHECKING:  # pandas is imported by whoever holds a frame; keep the GUI's start light
+    import pandas as pd
 
-def apply_label_overrides(frame: pd.DataFrame, target: str, overrides: dict[int, str], name: str = "the data") -> pd.DataFrame:
+
+def apply_label_overrides(frame: "pd.DataFrame", target: str, overrides: dict[int, str], name: str = "the data") -> "pd.DataFrame":
     """A copy of ``frame`` whose ``target`` column carries the overrides (rows by position)."""
     if not overrides:
         return frame
