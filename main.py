@@ -30,4 +30,15 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    # In the installed (frozen) app, the training child process started with multiprocessing
+    # "spawn" re-runs this executable: freeze_support() turns that run into the child.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
+    if getattr(sys, "frozen", False) and sys.argv[1:2] == ["--probe-device"]:
+        # The bundle has no Python interpreter for "-c": the device probe runs through here.
+        from app.ui.device import PROBE
+
+        exec(compile(PROBE, "<device-probe>", "exec"))
+        sys.exit(0)
     sys.exit(main(sys.argv[1:]))

@@ -32,7 +32,9 @@ class DeviceProbe(QObject):
 
     def start(self) -> None:
         if self._process.state() == QProcess.ProcessState.NotRunning:
-            self._process.start(sys.executable, ["-c", PROBE])
+            # A frozen app has no interpreter to run "-c"; main.py answers --probe-device there.
+            args = ["--probe-device"] if getattr(sys, "frozen", False) else ["-c", PROBE]
+            self._process.start(sys.executable, args)
 
     def stop(self) -> None:
         if self._process.state() != QProcess.ProcessState.NotRunning:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
@@ -14,10 +15,9 @@ def ask_save_changes(parent: QWidget | None, name: str) -> str:
     """``"save"``, ``"discard"`` or ``"cancel"``; the platform's button order and wording."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(parent.tr("Unsaved changes") if parent else "Unsaved changes")
-    text = parent.tr("Save the changes to “{name}” before closing it?") if parent else "Save the changes to “{name}”?"
-    box.setText(text.format(name=name))
-    box.setInformativeText(parent.tr("Your changes are lost if you don't save them.") if parent else "")
+    box.setWindowTitle(QCoreApplication.translate("Dialogs", "Unsaved changes"))
+    box.setText(QCoreApplication.translate("Dialogs", "Save the changes to “{name}” before closing it?").format(name=name))
+    box.setInformativeText(QCoreApplication.translate("Dialogs", "Your changes are lost if you don't save them."))
     box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                            | QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Save)

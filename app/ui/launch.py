@@ -5,6 +5,7 @@ window can be built in tests without touching ``sys.argv``. Nothing on this path
 torch: the first paint must not wait for it (a test checks this).
 
     python main.py [PROJECT] [--view data|design|train|evaluate|export] [--theme system|light|dark]
+                   [--language system|en|zh_CN]
     python main.py --screenshot FILE.png [--view V] [--size 1280x800] [PROJECT]
     python main.py --timing [PROJECT]     print "first-paint" when the window is painted, then exit
 """
@@ -27,6 +28,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--screenshot", type=Path, metavar="FILE.png", help="render the window to a PNG and exit")
     parser.add_argument("--view", choices=VIEWS, default=None, help="view to show first")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default=None, help="colour theme")
+    parser.add_argument("--language", choices=("system", "en", "zh_CN"), default=None,
+                        help="language of the window (default: the one chosen in Preferences, else the system's)")
     parser.add_argument("--size", default="1280x800", help="window size for --screenshot (WIDTHxHEIGHT)")
     parser.add_argument("--timing", action="store_true", help="print 'first-paint' once painted, then exit")
     return parser.parse_args(argv)
@@ -48,8 +51,6 @@ def main(argv: list[str]) -> int:
     app.setOrganizationName("Modelwright")
     app.setOrganizationDomain("modelwright.org")
 
-    _install_translator(app)
-
     from app.ui.crash import install_excepthook
     from app.ui.main_window import MainWindow
     from app.ui.theme import apply_theme
@@ -60,6 +61,7 @@ def main(argv: list[str]) -> int:
         settings = QSettings(str(Path(tempfile.mkdtemp(prefix="modelwright-")) / "settings.ini"), QSettings.Format.IniFormat)
     else:
         settings = QSettings()
+    _install_translator(app, args.language, settings)
     theme = args.theme or str(settings.value("appearance/theme", "system"))
     apply_theme(app, theme)
 
@@ -106,14 +108,13 @@ def main(argv: list[str]) -> int:
     return app.exec()
 
 
-def _install_translator(app) -> None:
-    """Load ``resources/translations/modelwright_<locale>.qm`` (e.g. zh_CN) when it exists."""
-    from PySide6.QtCore import QLocale, QTranslator
+def _install_translator(app, language: str | None, settings) -> None:
+    """Load ``resources/translations/modelwright_<locale>.qm`` (e.g. zh_CN) and Qt's own
+    translation for the language asked on the command line, else the one chosen in
+    Preferences, else the system's. Screenshots use the system's unless asked."""
+    from app.ui.preferences import install_translators, language_setting
 
-    translator = QTranslator(app)
-    folder = Path(__file__).resolve().parents[2] / "resources" / "translations"
-    if translator.load(QLocale(), "modelwright", "_", str(folder)):
-        app.installTranslator(translator)
+    install_translators(app, language or language_setting(settings))
 
 
 def _schedule_screenshot(app, window, path: Path) -> None:

@@ -144,12 +144,19 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(self.tr("&About Modelwright"), "help", None, self._on_about_triggered)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.log_action = self._action(self.tr("Show &Log Folder"), None, None, self._on_log_triggered)
+        self.manual_action = self._action(self.tr("User &Manual"), "help", QKeySequence(K.HelpContents),
+                                          self._on_manual_triggered, self.tr("Read the manual: tutorial, commands, file formats"))
+        self.preferences_action = self._action(self.tr("&Preferences…"), "settings", QKeySequence(K.Preferences),
+                                               self._on_preferences_triggered, self.tr("Language and theme"))
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([self.new_action, self.open_action])
         file_menu.addAction(self.finetune_action)
+        self.examples_menu = file_menu.addMenu(self.tr("E&xamples"))
+        self._fill_examples_menu()
         self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         file_menu.addSeparator()
@@ -160,6 +167,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addActions(list(self.mode_actions.values()))
         view_menu.addSeparator()
@@ -172,7 +181,7 @@ class MainWindow(QMainWindow):
         run_menu = bar.addMenu(self.tr("&Run"))
         run_menu.addAction(self.copy_train_action)
         help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addActions([self.log_action, self.about_action])
+        help_menu.addActions([self.manual_action, self.log_action, self.about_action])
 
     def _make_toolbars(self) -> None:
         self.mode_bar = QToolBar(self.tr("Modes"))
@@ -451,6 +460,40 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About Modelwright"), self.tr(
             "<h3>Modelwright {version}</h3><p>Build, train and export deep-learning models without code.</p>"
             "<p>PySide6 · PyTorch · pandas · pyqtgraph</p>").format(version=__version__))
+
+    def _fill_examples_menu(self) -> None:
+        from app.ui.examples import available_examples, translated
+
+        for example in available_examples():
+            action = self.examples_menu.addAction(translated(example.title))
+            action.setStatusTip(translated(example.description))
+            action.triggered.connect(lambda _c=False, e=example: self.open_example(e))
+
+    def open_example(self, example) -> bool:
+        """Open the user's copy of a bundled example (copied on first use)."""
+        from app.ui.examples import working_copy
+
+        try:
+            path = working_copy(example)
+        except ModelwrightError as exc:
+            dialogs.warn(self, self.tr("Cannot open the example"), str(exc))
+            return False
+        return self.open_project(path)
+
+    def _on_manual_triggered(self) -> None:
+        from app.ui.help import HelpDialog
+
+        if getattr(self, "help_dialog", None) is None:
+            self.help_dialog = HelpDialog(self)
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+
+    def _on_preferences_triggered(self) -> None:
+        from app.ui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, self)
+        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
+            self.set_theme(dialog.chosen_theme())
 
     def _on_log_triggered(self) -> None:
         from PySide6.QtCore import QUrl

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -43,7 +43,7 @@ def _path_row(parent: QWidget, edit: QLineEdit, browse) -> QWidget:
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(edit, 1)
-    button = QPushButton(parent.tr("Browse…"), row)
+    button = QPushButton(QCoreApplication.translate("FinetuneWizard", "Browse…"), row)
     button.clicked.connect(browse)
     layout.addWidget(button)
     return row
