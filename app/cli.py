@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app import __version__
 
-COMMANDS = ("templates", "new", "validate", "train", "evaluate", "predict", "generate", "export")
+COMMANDS = ("templates", "new", "validate", "train", "search", "evaluate", "predict", "generate", "export")
 # The export formats (app.core.export lists the same; kept here so --help needs no torch).
 EXPORT_FORMATS = ("pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun")
 
@@ -70,6 +70,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="run directory to create (default: runs/<project>-<time>)")
     p.add_argument("--resume", type=Path, metavar="RUN_DIR", help="continue an interrupted run")
     p.set_defaults(handler=_cmd_train)
+
+    p = sub.add_parser(
+        "search",
+        help="search for better training settings and layer sizes (many short runs)",
+        description="Train the project many times with the settings named in SPACE.json varied "
+        "(see the README for its format); each trial is a run directory under the search folder. "
+        "Run the same command with the same --out again to resume an interrupted search.",
+    )
+    p.add_argument("project", type=Path)
+    p.add_argument("--space", type=Path, required=True, help="JSON file naming what to vary and over what")
+    p.add_argument("--trials", type=_positive_int, required=True, help="trials in the whole search")
+    p.add_argument("--timeout", type=_positive_float, metavar="MIN", help="stop starting trials after MIN minutes")
+    p.add_argument("--strategy", choices=("grid", "random", "tpe"), default="tpe",
+                   help="how trials are chosen (default tpe)")
+    p.add_argument("--out", type=Path, help="search folder (default: runs/<project>-search-<time>)")
+    p.set_defaults(handler=_cmd_search)
 
     p = sub.add_parser("evaluate", help="print a run's metrics as JSON")
     p.add_argument("run_dir", type=Path)
@@ -204,6 +220,32 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     if launch_rank() == 0:  # under torchrun, one line for the whole run
         print(f"Run saved in {run_dir}")
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from app.core.experiments.search import run_search
+    from app.core.experiments.space import load_space
+
+    space = load_space(args.space)
+
+    def started(number: int, params: dict) -> None:
+        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+        print(f"trial {number}: {shown}", flush=True)
+
+    def ended(record) -> None:
+        value = f"{space.metric}={record.value:.4g}" if record.value is not None else (record.error or "")
+        print(f"trial {record.number}: {record.state} {value}".rstrip(), flush=True)
+
+    result = run_search(args.project, space, trials=args.trials, timeout_minutes=args.timeout,
+                        strategy=args.strategy, out=args.out, on_trial_start=started, on_trial_end=ended)
+    best = result.best
+    print(f"Search saved in {result.folder}")
+    if best is None:
+        print("No trial finished with a value of the metric.")
+    else:
+        print(f"Best: trial {best.number}, {space.metric}={best.value:.4g} "
+              f"({', '.join(f'{k}={v}' for k, v in best.params.items())}) in {best.run_dir}")
     return 0
 
 
