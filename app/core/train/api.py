@@ -166,6 +166,10 @@ def _train(project_path, out, resume, overrides, callbacks, control, progress, c
     trainer = Trainer(model, config, task=info.task, n_outputs=info.n_outputs, class_names=info.class_names,
                       callbacks=callbacks, control=control, run_dir=paths.root if main else None)
     state = trainer.fit(prepared.train, prepared.val, resume_from=checkpoint)
+    if main:  # what the curves say went wrong, with fixes (summary.json's "diagnosis")
+        from app.core.experiments.run_diagnosis import add_diagnosis_to_summary
+
+        add_diagnosis_to_summary(paths.summary, state, config, info, prepared.train, project.graph)
     if state.status == "failed":
         raise TrainingFailed(f"{state.error} (run directory: {paths.root})", paths.root)
     return paths.root

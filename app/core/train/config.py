@@ -182,24 +182,37 @@ class SchedulerConfig:
 class LossConfig:
     """Loss choice. ``bce`` expects probabilities (the model ends in a sigmoid), ``bce_logits``
     raw scores; ``huber`` takes ``delta``; ``cross_entropy``/``lm_cross_entropy`` take
-    ``label_smoothing``. ``"auto"`` picks from the data's task."""
+    ``label_smoothing``. ``"auto"`` picks from the data's task. ``class_weights`` (one
+    positive number per class, in the order of the class names; two for a binary task:
+    negative, positive) makes mistakes on rare classes count more."""
 
     name: str = "auto"
     label_smoothing: float = 0.0
     delta: float = 1.0
+    class_weights: tuple[float, ...] | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> "LossConfig":
         w = "loss."
-        _unknown_keys(d, {"name", "label_smoothing", "delta"}, w)
+        _unknown_keys(d, {"name", "label_smoothing", "delta", "class_weights"}, w)
+        weights = d.get("class_weights")
+        if weights is not None:
+            if (not isinstance(weights, (list, tuple)) or len(weights) < 2
+                    or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0
+                               for v in weights)):
+                _fail(w + "class_weights", weights, "expected a list of positive numbers, one per class, or null")
+            weights = tuple(float(v) for v in weights)
         return cls(
             name=_choice(d, "name", w, "auto", ("auto",) + LOSSES),
             label_smoothing=_number(d, "label_smoothing", w, 0.0, low=0.0, high=0.99),
             delta=_number(d, "delta", w, 1.0, low=0.0, low_open=True),
+            class_weights=weights,
         )
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        d["class_weights"] = list(self.class_weights) if self.class_weights is not None else None
+        return d
 
 
 @dataclass(frozen=True)

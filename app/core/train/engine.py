@@ -127,7 +127,7 @@ class Trainer:
         self.class_names = tuple(class_names) if class_names else None
         self.control = control or TrainerControl()
         self.paths = run_paths(run_dir) if run_dir is not None else None
-        self.loss_name, self.loss_fn = build_loss(config.loss, task)
+        self.loss_name, self.loss_fn = build_loss(config.loss, task, self.n_outputs)
         self.output_kind = output_kind(self.loss_name)
         self.metric_names = check_metric_names(task, config.metrics)
         self.device = resolve_device(config.device)

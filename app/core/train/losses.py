@@ -46,10 +46,48 @@ def resolve_loss_name(config: LossConfig, task: str | None) -> str:
     return name
 
 
-def build_loss(config: LossConfig, task: str | None) -> tuple[str, LossFn]:
-    """Return ``(name, fn)`` where ``fn(outputs, targets)`` is a scalar mean loss."""
+def _class_weights(config: LossConfig, name: str, task: str | None, n_outputs: int | None):
+    """``class_weights`` as a function of the device, checked against the task."""
+    weights = config.class_weights
+    if weights is None:
+        return None
+    if task not in ("classification", "binary") or name not in ("cross_entropy", "bce", "bce_logits"):
+        raise TrainConfigError(f"Training setting 'loss.class_weights' applies to classification only; "
+                               f"remove it for this {task or 'task'}.")
+    expected = 2 if task == "binary" else n_outputs
+    if expected is not None and len(weights) != expected:
+        raise TrainConfigError(f"Training setting 'loss.class_weights' has {len(weights)} numbers but the data has "
+                               f"{expected} classes; give one weight per class.")
+    cache: dict = {}
+
+    def on(device: torch.device) -> torch.Tensor:
+        if device not in cache:
+            cache[device] = torch.tensor(weights, dtype=torch.float32, device=device)
+        return cache[device]
+
+    return on
+
+
+def build_loss(config: LossConfig, task: str | None, n_outputs: int | None = None) -> tuple[str, LossFn]:
+    """Return ``(name, fn)`` where ``fn(outputs, targets)`` is a scalar mean loss
+    (a weighted mean when ``class_weights`` are set)."""
     name = resolve_loss_name(config, task)
     smoothing = config.label_smoothing
+    weights = _class_weights(config, name, task, n_outputs)
+    if weights is not None and name == "cross_entropy":
+        def weighted_ce(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+            return F.cross_entropy(out, y, weight=weights(out.device), label_smoothing=smoothing)
+        return name, weighted_ce
+    if weights is not None:  # binary: weight each sample by its class (0 or 1)
+        with_logits = name == "bce_logits"
+
+        def weighted_bce(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+            w = weights(out.device)
+            target = y.to(out.dtype)
+            per_sample = w[0] + (w[1] - w[0]) * target
+            fn = F.binary_cross_entropy_with_logits if with_logits else F.binary_cross_entropy
+            return (fn(out, target, reduction="none") * per_sample).sum() / per_sample.sum()
+        return name, weighted_bce
     if name == "cross_entropy":
         if task == "language-model":
             name = "lm_cross_entropy"
