@@ -200,6 +200,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     if args.project is None and args.resume is None:
         raise ModelwrightError("No project given: pass a project file (*.mwproj), or --resume RUN_DIR.")
+    if args.resume is None:
+        _note_outside_data(args.project)
 
     overrides = {
         key: value
@@ -247,6 +249,21 @@ def _cmd_search(args: argparse.Namespace) -> int:
         print(f"Best: trial {best.number}, {space.metric}={best.value:.4g} "
               f"({', '.join(f'{k}={v}' for k, v in best.params.items())}) in {best.run_dir}")
     return 0
+
+
+def _note_outside_data(project_path: Path) -> None:
+    """Name data the project reads from outside its folder. The GUI asks first; the CLI only
+    notes it on stderr, because the user named the project and scripts must never block."""
+    from app.core.errors import ModelwrightError
+    from app.core.project import load_project
+    from app.core.safety.data_paths import data_paths_outside
+
+    try:
+        project = load_project(project_path)
+    except ModelwrightError:
+        return  # training reports the problem itself
+    for path in data_paths_outside(project):
+        print(f"note: this project reads data from outside its folder: {path}", file=sys.stderr)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -305,6 +322,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 1
+    if not args.debug:
+        import warnings
+
+        # torch warns about a foreign pickle just before refusing it; the refusal is the one line.
+        warnings.filterwarnings("ignore", module=r"torch\._weights_only_unpickler")
     try:
         return args.handler(args)
     except KeyboardInterrupt:

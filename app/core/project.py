@@ -90,6 +90,7 @@ def project_from_dict(raw: object, path: Path | None = None) -> Project:
             f"{CURRENT_VERSION}). Please update Modelwright to open it."
         )
     raw = migrate(raw)
+    _check_text_is_unicode(raw, where)
 
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -115,6 +116,18 @@ def project_from_dict(raw: object, path: Path | None = None) -> Project:
     )
     _validate_sections(project, where)
     return project
+
+
+def _check_text_is_unicode(raw: dict, where: str) -> None:
+    """Refuse text JSON allows but UTF-8 cannot hold (a lone ``\\ud800`` escape): the project
+    could be opened but never saved or printed again."""
+    try:
+        json.dumps(raw, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start:exc.end].encode("unicode_escape").decode("ascii")
+        raise ProjectError(f"{where} holds text that is not valid Unicode ({bad}); edit the file to remove it.") from exc
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ProjectError(f"{where} holds values that are not plain JSON ({exc}).") from exc
 
 
 def _validate_sections(project: Project, where: str) -> None:
@@ -154,7 +167,7 @@ def load_project(path: str | os.PathLike) -> Project:
     if path.is_dir():
         raise ProjectError(f"{path} is a folder, not a project file (*.mwproj).")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (Windows editors) is fine
     except UnicodeDecodeError as exc:
         raise ProjectError(f"'{path.name}' is not a Modelwright project: it is not UTF-8 text.") from exc
     except OSError as exc:
@@ -165,6 +178,9 @@ def load_project(path: str | os.PathLike) -> Project:
         raise ProjectError(
             f"'{path.name}' is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
         ) from exc
+    except (RecursionError, ValueError) as exc:  # absurd nesting, a number with thousands of digits
+        raise ProjectError(f"'{path.name}' is not a Modelwright project: its JSON is nested too deeply or "
+                           "holds a number too large to read.") from exc
     return project_from_dict(raw, path.resolve())
 
 

@@ -23,14 +23,12 @@ import csv
 import json
 import math
 import os
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 
 from app.core.errors import ModelwrightError
+from app.core.fileio import atomic_open
 
 
 class RunDirError(ModelwrightError):
@@ -157,25 +155,11 @@ def read_json(path: Path, what: str) -> dict:
         raise RunDirError(f"'{path}' is not valid JSON ({exc}).") from exc
 
 
-@contextmanager
 def atomic_writer(path: str | os.PathLike, mode: str = "wb", *, encoding: str | None = None,
-                  newline: str | None = None) -> Iterator:
-    """Open a temporary file next to ``path``; on success fsync it and rename it over ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+                  newline: str | None = None):
+    """The run directory's name for :func:`app.core.fileio.atomic_open` (binary by default):
+    a temporary file next to ``path``, fsynced and renamed over it on success."""
+    return atomic_open(path, mode, encoding=encoding or "utf-8", newline=newline)
 
 
 def write_json_atomic(path: str | os.PathLike, data) -> None:

@@ -27,6 +27,7 @@ from app.core.runs import (
     run_paths,
     write_json_atomic,
 )
+from app.core.safety.training_failures import OutOfMemoryFailure, check_network_fits_memory
 from app.core.train.callbacks import Callback, TrainerControl
 from app.core.train.config import TrainConfig, TrainConfigError
 from app.core.train.devices import DeviceError, auto_threads, resolve_device, seed_everything
@@ -115,7 +116,7 @@ def _device_setting(project_path, resume, overrides) -> str:
     try:
         source = run_paths(resume).project if resume is not None else Path(project_path)
         return str(json.loads(source.read_text(encoding="utf-8")).get("training", {}).get("device", "auto"))
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError):
         return "auto"  # the real reading below reports what is wrong
 
 
@@ -128,6 +129,9 @@ def _train(project_path, out, resume, overrides, callbacks, control, progress, c
     if resume is not None:
         paths = open_run(resume)
         checkpoint = find_checkpoint(paths.root, "last")
+        from app.core.train.checkpoint import load_checkpoint
+
+        load_checkpoint(checkpoint, mmap=True)  # a damaged or foreign file is refused before anything is written
         config, project = _resume_config(paths, overrides)
         _check_resumable(paths, config)
         run_dir = paths.root
@@ -151,6 +155,7 @@ def _train(project_path, out, resume, overrides, callbacks, control, progress, c
     info = prepared.info
     paths = run_paths(run_dir)
     seed_everything(config.seed)
+    check_network_fits_memory(project.graph)
     model = compile_graph(project.graph)
     if checkpoint is None and not project.finetune:
         from app.core.lm.init import initialise_gpt
@@ -165,7 +170,10 @@ def _train(project_path, out, resume, overrides, callbacks, control, progress, c
 
     trainer = Trainer(model, config, task=info.task, n_outputs=info.n_outputs, class_names=info.class_names,
                       callbacks=callbacks, control=control, run_dir=paths.root if main else None)
-    state = trainer.fit(prepared.train, prepared.val, resume_from=checkpoint)
+    try:
+        state = trainer.fit(prepared.train, prepared.val, resume_from=checkpoint)
+    except OutOfMemoryFailure as exc:
+        raise TrainingFailed(f"{exc} (run directory: {paths.root})", paths.root) from exc
     if main:  # what the curves say went wrong, with fixes (summary.json's "diagnosis")
         from app.core.experiments.run_diagnosis import add_diagnosis_to_summary
 
@@ -208,6 +216,7 @@ class _TrainedRun:
         self.config = TrainConfig.from_dict(self.project.training)
         self.preprocessor = Preprocessor.from_dict(read_json(self.paths.preprocessor, "the data preparation"))
         self.info = self.preprocessor.info
+        check_network_fits_memory(self.project.graph)
         self.model = compile_graph(self.project.graph)
         try:
             weights = load_file(str(self.paths.weights))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy as _copy
 import json
 import random
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -90,10 +91,13 @@ def write_payload(path: Path, payload: dict) -> None:
         torch.save(payload, f)
 
 
-def load_checkpoint(path: Path, map_location: str | torch.device = "cpu") -> dict:
-    """Read a checkpoint safely (no unpickling of arbitrary objects)."""
+def load_checkpoint(path: Path, map_location: str | torch.device = "cpu", *, mmap: bool = False) -> dict:
+    """Read a checkpoint safely (no unpickling of arbitrary objects). ``mmap=True`` maps the
+    tensors instead of reading them: a cheap check that a file is a checkpoint of this app."""
     try:
-        payload = torch.load(path, map_location=map_location, weights_only=True)
+        with warnings.catch_warnings():  # torch warns about foreign pickles before refusing them
+            warnings.simplefilter("ignore")
+            payload = torch.load(path, map_location=map_location, weights_only=True, mmap=mmap)
     except FileNotFoundError:
         raise CheckpointError(f"Checkpoint '{path}' does not exist.") from None
     except Exception as exc:  # torch raises several types for corrupt or foreign files

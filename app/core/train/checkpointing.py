@@ -78,6 +78,12 @@ class Checkpointer(Callback):
         if state.status != "failed":
             self._save_last(trainer)
 
+    def on_exception(self, trainer, state, control, error) -> None:
+        # A best checkpoint held back by the minimum interval is written now, so a crash
+        # (out of memory, a data error) never costs the best weights reached so far.
+        if self._pending_best is not None:
+            self._save_best(trainer, self._pending_best)
+
     def _save_last(self, trainer) -> None:
         self._saving = True
         try:

@@ -24,6 +24,7 @@ import torch
 
 from app.core.errors import ModelwrightError
 from app.core.runs import atomic_writer, run_paths, write_json_atomic
+from app.core.safety.training_failures import OutOfMemoryFailure, is_out_of_memory, out_of_memory_message
 from app.core.train.callbacks import BatchEnd, Callback, CallbackList, TrainerControl, TrainerState
 from app.core.train.checkpoint import build_payload, load_checkpoint, restore_rng_state, write_payload
 from app.core.train.checkpointing import Checkpointer
@@ -285,6 +286,8 @@ class Trainer:
                     self.loss_fn(out.float(), y.to(self.device))
                     self._sample_numel = x[:1].numel() + out[:1].numel()
         except (RuntimeError, ValueError, IndexError, TypeError) as exc:
+            if is_out_of_memory(exc):
+                raise  # not a mismatch with the data: fit() explains it as running out of memory
             problem = f"fails on the data ({str(exc).splitlines()[0]})"
         finally:
             self.model.train(was_training)
@@ -324,6 +327,10 @@ class Trainer:
             self.callbacks.call("on_fit_end", self, self.state, self.control)
             return self.state
         except BaseException as exc:
+            failure = self._explain_failure(exc)
+            if failure is not None:
+                self._fail(failure)
+                raise failure from exc
             self._fail(exc)
             raise
         finally:
@@ -593,6 +600,21 @@ class Trainer:
             if state.status != "failed":
                 self.save_weights(self.paths.weights)
             self.write_summary()
+
+    def _explain_failure(self, exc: BaseException) -> ModelwrightError | None:
+        """An error a user can act on in place of a raw one (running out of memory), or None."""
+        if not is_out_of_memory(exc):
+            return None
+        if self.device.type == "cuda":
+            try:
+                torch.cuda.empty_cache()  # so the summary, the best checkpoint and the GUI can still work
+            except Exception:  # noqa: BLE001 - freeing memory is a courtesy
+                pass
+        state = self.state
+        return OutOfMemoryFailure(out_of_memory_message(
+            device=self.device, batch_size=self.config.batch_size, grad_accum=self.config.grad_accum,
+            step=state.global_step + 1 if state.batches_per_epoch else None,
+            epoch=state.epoch + 1 if state.batches_per_epoch else None))
 
     def _fail(self, exc: BaseException) -> None:
         state = self.state
