@@ -8,6 +8,8 @@ theme and the last mode are kept in QSettings.
 
 from __future__ import annotations
 
+import sys
+
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -449,9 +451,10 @@ class MainWindow(QMainWindow):
         self.data_view.choose_file()
 
     def _on_copy_train_triggered(self) -> None:
-        from app.ui.views.train_view import training_command
+        import shlex
 
-        QApplication.clipboard().setText(training_command(self.document))
+        path = str(self.document.path) if self.document.path else "PROJECT.mwproj"
+        QApplication.clipboard().setText(f"{shlex.quote(sys.executable)} main.py train {shlex.quote(path)}")
         self.statusBar().showMessage(self.tr("Training command copied: paste it into a terminal."), 5000)
 
     def _on_about_triggered(self) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.document import ProjectDocument
-from app.ui.views.runs_view import find_runs
+from app.core.train.run_history import list_runs
 
 PASS_STYLE = "color: #1b7f3b; font-weight: bold;"
 FAIL_STYLE = "color: #b3261e; font-weight: bold;"
@@ -147,8 +147,8 @@ class ExportView(QWidget):
         """List the runs in the project's runs/ folder (newest first) that have trained weights."""
         self._loaded = True
         folder = self._document.base_dir if self._document.path else None
-        runs = find_runs(folder) if folder else []
-        self._runs = [(path, summary) for path, summary in runs if (path / "model.safetensors").is_file()]
+        runs = list_runs(folder) if folder else []
+        self._runs = [(run.path, run.summary) for run in runs if (run.path / "model.safetensors").is_file()]
         self.run_combo.blockSignals(True)
         self.run_combo.clear()
         for path, summary in self._runs:
