@@ -73,6 +73,18 @@ def report_exception(exc: BaseException, parent: QWidget | None = None, context:
         _dialog_open = False
 
 
+def log_training_failure(result: dict) -> None:
+    """Log a failed training run (the child's ``finished`` message) like the GUI's own errors:
+    the message, and the traceback when the child crashed on something unexpected. The Train
+    view shows the message; the log keeps the details for a bug report."""
+    if result.get("status") != "failed":
+        return
+    _configure_logging()
+    details = result.get("details")
+    _logger.error("Training failed (run %s): %s%s", result.get("run_dir"), result.get("error"),
+                  f"\n{details}" if details else "")
+
+
 def install_excepthook() -> None:
     """Route uncaught exceptions (including those raised in Qt slots) to :func:`report_exception`."""
     _configure_logging()

@@ -58,14 +58,19 @@ class ProjectDocument(QObject):
         return self.project.folder if self.project is not None else Path.cwd()
 
     # --- whole-project operations (not undoable: they replace the stack) ------------------
-    def set_project(self, project: Project, label_overrides: dict[int, str] | None = None) -> None:
+    def set_project(self, project: Project, label_overrides: dict[int, str] | None = None, *,
+                    modified: bool = False) -> None:
+        """Show ``project``; ``modified=True`` (a restored autosave) keeps it marked unsaved
+        until the user saves it."""
         self.undo_stack.clear()
         self.project = project
         self.label_overrides = dict(label_overrides or {})
         self.undo_stack.setClean()
+        if modified:
+            self.undo_stack.resetClean()  # no state of the stack is the saved one
         self.project_replaced.emit()
         self.path_changed.emit()
-        self.modified_changed.emit(False)
+        self.modified_changed.emit(modified)
 
     def mark_saved(self, path: Path) -> None:
         self.undo_stack.setClean()

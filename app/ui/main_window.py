@@ -84,6 +84,12 @@ class MainWindow(QMainWindow):
 
         self._restore_settings()
         self._update_title()
+        from app.ui.recovery import RecoveryManager, recovery_folder
+
+        # Unsaved work is autosaved outside the user's folders; a crashed run's is offered back.
+        self.recovery = RecoveryManager(self, recovery_folder(self.settings))
+        QTimer.singleShot(0, self.recovery.offer_restore)
+        self.train_view.run_finished.connect(self._on_train_view_run_finished)
         # "Follow the system": re-colour when the desktop switches between light and dark.
         QApplication.styleHints().colorSchemeChanged.connect(self._on_style_hints_color_scheme_changed)
 
@@ -250,8 +256,9 @@ class MainWindow(QMainWindow):
         self.show_view("data")
         return self.data_view.import_path(path) is not None
 
-    def open_project(self, path: Path) -> bool:
-        """Load and show a project; a bad file gets a message and the open project stays."""
+    def open_project(self, path: Path, *, trusted: bool = False) -> bool:
+        """Load and show a project; a bad file gets a message and the open project stays.
+        ``trusted``: the app just made the project, so its data needs no confirmation."""
         from app.ui.project_io import open_project_file
 
         if not self.maybe_save():
@@ -261,6 +268,8 @@ class MainWindow(QMainWindow):
         except ModelwrightError as exc:
             dialogs.warn(self, self.tr("Cannot open project"), str(exc))
             self._forget_recent(Path(path))
+            return False
+        if not trusted and not self._confirm_outside_data(project):
             return False
         self.document.set_project(project, overrides)
         self._add_recent(project.path)
@@ -313,6 +322,7 @@ class MainWindow(QMainWindow):
             dialogs.warn(self, self.tr("Cannot save project"), str(exc))
             return False
         self.document.mark_saved(target)
+        self._approve_data(project)  # the user's own save: no question when it is reopened
         self._add_recent(target)
         self.statusBar().showMessage(self.tr("Saved {path}").format(path=target), 5000)
         return True
@@ -325,6 +335,43 @@ class MainWindow(QMainWindow):
         if answer == "save":
             return self.save()
         return answer == "discard"
+
+    def _confirm_outside_data(self, project) -> bool:
+        """A project from elsewhere may name any file as its data: ask before reading one
+        outside the project's folder. The answer is remembered per project and file."""
+        from app.core.safety.data_paths import data_paths_outside
+
+        outside = data_paths_outside(project)
+        approved = set(self._approved_data_keys())
+        if all(f"{project.path}::{p}" in approved for p in outside):
+            return True
+        if not self.ask_outside_data(project.name, outside):
+            self.statusBar().showMessage(self.tr("Not opened: the project's data is outside its folder."), 5000)
+            return False
+        self._approve_data(project)
+        return True
+
+    def ask_outside_data(self, name: str, paths: list[Path]) -> bool:
+        """True when the user agrees to read ``paths`` (tests replace this)."""
+        answer = QMessageBox.question(
+            self, self.tr("Read data from outside the project?"),
+            self.tr("“{name}” reads its data from outside its own folder:\n\n{paths}\n\nOpen the project and read "
+                    "this data? Choose No if you did not expect this project to use that file.").format(
+                name=name, paths="\n".join(str(p) for p in paths)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _approved_data_keys(self) -> list[str]:
+        value = self.settings.value("safety/approved_data", [])
+        return [value] if isinstance(value, str) else [str(v) for v in (value or [])]
+
+    def _approve_data(self, project) -> None:
+        from app.core.safety.data_paths import data_paths_outside
+
+        keys = [f"{project.path}::{p}" for p in data_paths_outside(project)]
+        if keys:
+            kept = [k for k in self._approved_data_keys() if k not in keys]
+            self.settings.setValue("safety/approved_data", (keys + kept)[:200])
 
     # --- recent files and settings -----------------------------------------------------------------
     def recent_files(self) -> list[str]:
@@ -400,6 +447,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self.recovery.discard()  # a clean quit: nothing to offer at the next start
         self.save_settings()
         if self._device_probe is not None:
             self._device_probe.stop()
@@ -434,7 +482,7 @@ class MainWindow(QMainWindow):
         self.finetune_wizard.open()
 
     def _on_finetune_wizard_project_created(self, path: str) -> None:
-        if self.open_project(Path(path)):
+        if self.open_project(Path(path), trusted=True):
             self.show_view("train")
 
     def _on_open_triggered(self) -> None:
@@ -517,6 +565,11 @@ class MainWindow(QMainWindow):
 
     def _on_data_view_busy_changed(self, busy: bool) -> None:
         self.run_state_label.setText(self.tr("Reading data…") if busy else self.tr("Idle"))
+
+    def _on_train_view_run_finished(self, result: dict) -> None:
+        from app.ui.crash import log_training_failure
+
+        log_training_failure(result)
 
     def _on_device_probe_detected(self, text: str) -> None:
         self.device_label.setText(self.tr("Device: {device}").format(device=text))
