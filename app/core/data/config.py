@@ -339,6 +339,20 @@ def label_overrides_from_list(raw: Any) -> dict[int, str]:
     return result
 
 
+def _memory_limit(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise DataConfigError(f"'data.memory_limit_mb' must be a number of megabytes (0 or more), not {value!r}.")
+    return value
+
+
+def _cache_dir(value: Any) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise DataConfigError(f"'data.cache_dir' must be the path of a folder, not {value!r}.")
+    return value
+
+
 @dataclass
 class DataConfig:
     """The whole ``"data"`` section. ``warnings`` are notes from inspection; not saved."""
@@ -353,6 +367,10 @@ class DataConfig:
     #: Labels the user typed over the target column: ``{row: label}`` with ``row`` the 0-based
     #: data row of the source as read. The source file itself is never changed.
     label_overrides: dict[int, str] = field(default_factory=dict)
+    #: Prepared data larger than this many MB is kept on disk and streamed; None = half the free memory.
+    memory_limit_mb: float | None = None
+    #: Folder for data prepared to disk (relative to the project folder); None = next to the project.
+    cache_dir: str | None = None
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def to_dict(self) -> dict:
@@ -365,11 +383,14 @@ class DataConfig:
             "text": self.text.to_dict() if self.text is not None else None,
             "image": self.image.to_dict() if self.image is not None else None,
             **({"label_overrides": label_overrides_to_list(self.label_overrides)} if self.label_overrides else {}),
+            **({"memory_limit_mb": self.memory_limit_mb} if self.memory_limit_mb is not None else {}),
+            **({"cache_dir": self.cache_dir} if self.cache_dir is not None else {}),
         }
 
     @classmethod
     def from_dict(cls, d: Any) -> "DataConfig":
-        d = _check_keys(d, {"source", "columns", "task", "preparation", "split", "text", "image", "label_overrides"}, "")
+        d = _check_keys(d, {"source", "columns", "task", "preparation", "split", "text", "image", "label_overrides",
+                            "memory_limit_mb", "cache_dir"}, "")
         if "source" not in d:
             raise DataConfigError("The data section has no 'source': say which file, folder or generator to use.")
         source = SourceConfig.from_dict(d["source"])
@@ -399,6 +420,8 @@ class DataConfig:
             text=TextConfig.from_dict(d["text"]) if d.get("text") is not None else None,
             image=ImageConfig.from_dict(d["image"]) if d.get("image") is not None else None,
             label_overrides=label_overrides_from_list(d.get("label_overrides") or []),
+            memory_limit_mb=_memory_limit(d.get("memory_limit_mb")),
+            cache_dir=_cache_dir(d.get("cache_dir")),
         )
         config._check_roles()
         if config.label_overrides and config.source.kind != "table":

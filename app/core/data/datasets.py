@@ -9,8 +9,9 @@ Example::
     for step, start in enumerate(range(0, len(order), batch_size)):
         x, y = split.batch(order[start:start + batch_size], train=True, seed=run_seed, step=step)
 
-Data that would not fit in memory (several GB of tensors) is the seam for a streaming
-split built on ``torch.utils.data``: it only has to implement the same three methods.
+Data that would not fit in memory is prepared to disk instead and read through
+``torch.utils.data`` workers (:mod:`app.core.data.streaming`); it implements the same
+three methods.
 """
 
 from __future__ import annotations
@@ -78,10 +79,20 @@ class ImageSplit(TensorSplit):
         self.augmentation = augmentation or AugmentationConfig()
 
     def batch(self, indices: torch.LongTensor, *, train: bool = False, seed: int = 0, step: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-        images = self.inputs[indices].to(torch.float32).div_(255.0)
-        if train and self.augmentation.enabled:
-            images = augment_batch(images, self.augmentation, generator(seed, step, 0x1A6E))
-        return (images - self.mean) / self.std, self.targets[indices]
+        images = image_batch(self.inputs[indices], self.mean, self.std, self.augmentation, train=train, seed=seed, step=step)
+        return images, self.targets[indices]
+
+
+def image_batch(pixels: torch.Tensor, mean: torch.Tensor, std: torch.Tensor, augmentation: AugmentationConfig, *,
+                train: bool, seed: int, step: int) -> torch.Tensor:
+    """uint8 (B, C, H, W) -> normalised float32, augmented from (seed, step) when training.
+
+    Shared by :class:`ImageSplit` and the on-disk split, so both give the same batches.
+    """
+    images = pixels.to(torch.float32).div_(255.0)
+    if train and augmentation.enabled:
+        images = augment_batch(images, augmentation, generator(seed, step, 0x1A6E))
+    return (images - mean) / std
 
 
 class TokenStreamSplit:

@@ -38,8 +38,6 @@ from app.core.data.tokenizers import make_tokenizer
 from app.core.progress import Progress
 
 MAX_WINDOWS_PER_EPOCH = 10_000
-# Decoded images stay in memory as uint8; beyond this a streaming split would be needed.
-MAX_IN_MEMORY_BYTES = 4 * 1024**3
 
 
 @dataclass
@@ -124,6 +122,13 @@ def _split_parts(config: DataConfig, frame: pd.DataFrame, labels: np.ndarray | N
 
 
 def _prepare_table(config: DataConfig, base_dir, report: Progress) -> PreparedData:
+    from app.core.data import streaming
+
+    path = streaming.table_streamable(config, base_dir)
+    if path is not None:
+        budget = streaming.memory_budget(config)
+        if streaming.estimate_table_bytes(config, path) > budget:
+            return streaming.prepare_table_streaming(config, base_dir, path, budget, report)
     name = _source_name(config)
     df = load_table(config.source, base_dir, progress=_Sub(report, 0.0, 0.6))
     features, targets = config.feature_columns(), config.target_columns()
@@ -172,29 +177,19 @@ def _prepare_images(config: DataConfig, base_dir, report: Progress) -> PreparedD
         size, channels = probe(paths)
         image = ImageConfig(size=size, channels=channels)
     needed = len(paths) * image.channels * image.size[0] * image.size[1]
-    if needed > MAX_IN_MEMORY_BYTES:
-        raise DataError(
-            f"'{root.name}' has {len(paths)} images; at {image.size[0]}x{image.size[1]} pixels they would need "
-            f"{needed / 1e9:.1f} GB of memory. Choose a smaller image size in the data settings."
-        )
+    from app.core.data import streaming
+
+    if needed > streaming.memory_budget(config):
+        return streaming.prepare_images_streaming(config, base_dir, root, paths, folder_labels, image, report)
     pixels, ok, warnings = load_images(paths, image.size, image.channels, root, progress=_Sub(report, 0.0, 0.8))
     labels = np.asarray(folder_labels, dtype=object)[ok]
     frame = pd.DataFrame({"label": labels})
-    task = config.task or ("binary" if len(set(labels)) == 2 else "classification")
-    if len(set(labels)) < 2:
-        raise DataError(f"'{root.name}' has images of only one class ('{labels[0]}'); a classifier needs at least two class folders.")
-    if task not in ("binary", "classification"):
-        raise DataError(f"An image folder gives a classification task, not '{task}'.")
-    if task == "binary" and len(set(labels)) != 2:
-        raise DataError(f"The task is binary, but '{root.name}' has {len(set(labels))} class folders. Set the task to classification.")
+    task = _image_task(config, labels, root)
     parts = _split_parts(config, frame, labels if config.split.method == "stratified" else None)
     target = TargetEncoder.fit(frame, [ColumnConfig("label", "categorical", "target")], task, PreparationConfig())
     targets = torch.from_numpy(target.transform(frame, f"'{root.name}'"))
     images = torch.from_numpy(pixels)
-    train = images[torch.from_numpy(parts["train"])].to(torch.float64) / 255.0
-    mean = train.mean(dim=(0, 2, 3)).tolist()
-    std = [max(s, 1e-3) for s in train.std(dim=(0, 2, 3)).tolist()]
-    del train
+    mean, std = channel_stats(pixels, parts["train"])
     info = DataInfo("image", (image.channels, *image.size), task, target.n_outputs, None, target.class_names)
     preprocessor = ImagePreprocessor(info, target, image.size, image.channels, mean, std)
     splits = {}
@@ -204,6 +199,43 @@ def _prepare_images(config: DataConfig, base_dir, report: Progress) -> PreparedD
         splits[k] = ImageSplit(images[rows], targets[rows], mean, std, aug) if len(rows) else None
     return PreparedData(info, splits["train"], splits["val"], splits["test"], preprocessor, warnings,
                         {k: len(v) for k, v in parts.items()})
+
+
+def _image_task(config: DataConfig, labels: np.ndarray, root: Path) -> str:
+    """binary or classification from the class folders; refuses one class or a mismatched task."""
+    task = config.task or ("binary" if len(set(labels)) == 2 else "classification")
+    if len(set(labels)) < 2:
+        raise DataError(f"'{root.name}' has images of only one class ('{labels[0]}'); a classifier needs at least two class folders.")
+    if task not in ("binary", "classification"):
+        raise DataError(f"An image folder gives a classification task, not '{task}'.")
+    if task == "binary" and len(set(labels)) != 2:
+        raise DataError(f"The task is binary, but '{root.name}' has {len(set(labels))} class folders. Set the task to classification.")
+    return task
+
+
+def channel_stats(pixels: np.ndarray, rows: np.ndarray, chunk: int = 4096) -> tuple[list[float], list[float]]:
+    """Per-channel mean and standard deviation (unbiased) of ``pixels[rows]`` scaled to 0..1.
+
+    Computed from exact per-channel histograms of the uint8 values, chunk by chunk, so the
+    result does not depend on the order or the chunking (data in memory and data on disk
+    get the same numbers). The deviation is at least 1e-3 (a flat channel).
+    """
+    channels = pixels.shape[1]
+    counts = np.zeros((channels, 256), dtype=np.int64)
+    rows = np.sort(np.asarray(rows, dtype=np.int64))
+    for start in range(0, len(rows), chunk):
+        block = pixels[rows[start:start + chunk]]
+        for c in range(channels):
+            counts[c] += np.bincount(block[:, c].ravel(), minlength=256)
+    values = np.arange(256, dtype=np.float64) / 255.0
+    mean, std = [], []
+    for c in range(channels):
+        n = int(counts[c].sum())
+        m = float(counts[c] @ values) / n
+        var = float(counts[c] @ (values - m) ** 2) / (n - 1) if n > 1 else 0.0
+        mean.append(m)
+        std.append(max(float(np.sqrt(var)), 1e-3))
+    return mean, std
 
 
 def _prepare_language_model(config: DataConfig, base_dir, report: Progress) -> PreparedData:
