@@ -21,7 +21,8 @@ from app.ui import dialogs
 from app.ui.document import ProjectDocument
 from app.ui.icons import icon
 
-VIEWS = ("data", "design", "train", "evaluate", "export")
+VIEWS = ("data", "design", "train", "evaluate", "export", "experiments")
+VIEW_ICONS = {"experiments": "settings"}  # views without an icon of their own
 MAX_RECENT = 8
 PROJECT_SUFFIX = ".mwproj"
 
@@ -58,8 +59,14 @@ class MainWindow(QMainWindow):
         from app.ui.export.export_view import ExportView
 
         self.export_view = ExportView(self.document)
+        from app.ui.experiments.experiments_view import ExperimentsView
+
+        self.experiments_view = ExperimentsView(self.document, self.train_view.settings)
+        self.experiments_view.save_project = self.save
+        self.experiments_view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.stack = QStackedWidget()
-        for view in (self.data_view, self.design_view, self.train_view, self.evaluate_view, self.export_view):
+        for view in (self.data_view, self.design_view, self.train_view, self.evaluate_view, self.export_view,
+                     self.experiments_view):
             self.stack.addWidget(view)
         self.setCentralWidget(self.stack)
 
@@ -130,9 +137,10 @@ class MainWindow(QMainWindow):
         self.mode_group.setExclusive(True)
         self.mode_actions: dict[str, QAction] = {}
         names = {"data": self.tr("Data"), "design": self.tr("Design"), "train": self.tr("Train"),
-                 "evaluate": self.tr("Evaluate"), "export": self.tr("Export")}
+                 "evaluate": self.tr("Evaluate"), "export": self.tr("Export"), "experiments": self.tr("Experiments")}
         for i, view in enumerate(VIEWS):
-            action = self._action(names[view], view, QKeySequence(f"Ctrl+{i + 1}"), lambda _c=False, v=view: self.show_view(v))
+            action = self._action(names[view], VIEW_ICONS.get(view, view), QKeySequence(f"Ctrl+{i + 1}"),
+                                  lambda _c=False, v=view: self.show_view(v))
             action.setCheckable(True)
             self.mode_group.addAction(action)
             self.mode_actions[view] = action
@@ -453,6 +461,7 @@ class MainWindow(QMainWindow):
             self._device_probe.stop()
         self.data_view.close()
         self.train_view.shutdown()  # a run in progress stops cleanly and stays resumable
+        self.experiments_view.shutdown()  # so does a search
         from app.ui.workers import cancel_all
 
         cancel_all()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import ModelwrightError
 from app.ui import dialogs
 from app.ui.document import ProjectDocument
+from app.ui.experiments.diagnosis_panel import DiagnosisPanel
 from app.ui.icons import icon
 from app.ui.training.commands import TrainingSettings
 from app.ui.training.history import RunHistory
@@ -74,6 +75,8 @@ class TrainView(QWidget):
         self.supervisor = TrainingSupervisor(self)
         self.plots = TrainingPlots()
         self.history = RunHistory()
+        self.diagnosis = DiagnosisPanel()
+        self._records: list[dict] = []
         self.run_info: dict = {}
         self.last_result: dict | None = None
         self.updates = 0
@@ -118,7 +121,13 @@ class TrainView(QWidget):
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.addLayout(controls)
         middle_layout.addLayout(bars)
-        middle_layout.addWidget(self.plots, 1)
+        curves = QSplitter(Qt.Orientation.Horizontal)
+        curves.addWidget(self.plots)
+        curves.addWidget(self.diagnosis)
+        curves.setStretchFactor(0, 3)
+        curves.setStretchFactor(1, 1)
+        curves.setSizes([800, 260])
+        middle_layout.addWidget(curves, 1)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(middle)
         right.addWidget(self.history)
@@ -139,6 +148,7 @@ class TrainView(QWidget):
         self.supervisor.finished.connect(self._on_supervisor_finished)
         self.history.overlays_changed.connect(self.plots.set_overlays)
         self.history.resume_requested.connect(self.resume_run)
+        self.diagnosis.fix_requested.connect(self._on_diagnosis_fix_requested)
         document.project_replaced.connect(self._on_document_project_replaced)
         document.path_changed.connect(self._on_document_path_changed)
         self._update_buttons()
@@ -219,6 +229,8 @@ class TrainView(QWidget):
         self.eta_label.clear()
         self.speed_label.clear()
         self.settings_panel.set_editable(False)
+        self._records = []
+        self.diagnosis.clear()
 
     def _on_pause_clicked(self) -> None:
         if self.supervisor.status == "paused":
@@ -270,6 +282,7 @@ class TrainView(QWidget):
         self.plots.reset()
         if info.get("history"):
             self.plots.load_history(info["history"])
+            self._records = [dict(r) for r in info["history"]]
         self.device_label.setText(self.tr("{device} · {params} parameters\n{memory}").format(
             device=info.get("device", "?"), params=f"{info.get('parameters', 0):,}",
             memory=format_bytes(info.get("memory") or 0)))
@@ -281,6 +294,9 @@ class TrainView(QWidget):
         self.updates += 1
         self.plots.add_losses(update["steps"], update["losses"], update.get("lrs"))
         self.plots.add_records(update["records"])
+        if update["records"]:
+            self._records.extend(update["records"])
+            self._diagnose_live()
         best = update.get("best") or {}
         if best.get("step") is not None:
             self.plots.set_best(best["step"], best.get("epoch"))
@@ -340,4 +356,33 @@ class TrainView(QWidget):
         self.history.busy_run = None
         self._update_buttons()
         self.history.refresh()
+        self._diagnose_finished(result.get("run_dir"))
         self.run_finished.emit(result)
+
+    # --- diagnosis ---------------------------------------------------------------------------
+    def _diagnose_live(self) -> None:
+        from app.core.experiments.diagnosis import diagnose
+
+        project = self._document.project
+        self.diagnosis.set_findings([f.to_dict() for f in diagnose(
+            self._records, self.settings.training, graph=project.graph if project else None)])
+
+    def _diagnose_finished(self, run_dir: str | None) -> None:
+        """The run's own diagnosis (summary.json): it also knows the task and the class balance."""
+        from app.core.experiments.run_diagnosis import diagnose_run
+
+        if not run_dir or not Path(run_dir, "summary.json").is_file():
+            return
+        try:
+            self.diagnosis.set_findings(diagnose_run(run_dir))
+        except (ModelwrightError, OSError) as exc:
+            self.status_reported.emit(str(exc))
+
+    def _on_diagnosis_fix_requested(self, changes: dict, label: str) -> None:
+        from app.ui.experiments.commands import ApplySettingsCommand
+
+        if self._document.project is None:
+            return
+        self._document.undo_stack.push(ApplySettingsCommand(self._document, self.settings, changes, label))
+        self.status_reported.emit(self.tr("Applied: {fix}. Start a new run to try it (Edit ▸ Undo reverts it).")
+                                  .format(fix=label))

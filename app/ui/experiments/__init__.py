@@ -1,0 +1,1 @@
+"""The Experiments view (hyper-parameter search) and the learning-curve diagnosis panel."""

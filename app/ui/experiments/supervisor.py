@@ -1,0 +1,96 @@
+"""The GUI's face of a search in a child process: a reader on its own QThread turns the
+child's pipe messages into one Qt signal; Stop is a command down the other pipe.
+
+Example::
+
+    supervisor = SearchSupervisor(parent=self)
+    supervisor.received.connect(self._on_supervisor_received)
+    supervisor.start("iris.mwproj", space, trials=8, strategy="tpe", out=folder)
+    supervisor.stop()
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from app.core.experiments.process import SearchProcess
+
+POLL_SECONDS = 0.1
+STOP_GRACE_SECONDS = 10.0
+
+
+class _PipeReader(QObject):
+    received = Signal(object)
+    done = Signal()
+
+    def __init__(self, process: SearchProcess) -> None:
+        super().__init__()
+        self.process = process
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            while self.process.result is None:
+                for message in self.process.poll(POLL_SECONDS):
+                    self.received.emit(message)
+        finally:
+            self.done.emit()
+            QThread.currentThread().quit()
+
+
+class SearchSupervisor(QObject):
+    """One search at a time; ``received(dict)`` carries every message, ``finished`` ends with
+    the child's ``finished`` message (always exactly once)."""
+
+    received = Signal(dict)
+    finished = Signal(dict)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.process: SearchProcess | None = None
+        self._thread: QThread | None = None
+        self._reader: _PipeReader | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.result is None
+
+    def start(self, project, space: dict, *, trials: int, strategy: str, timeout_minutes=None, out=None) -> None:
+        if self.running:
+            raise RuntimeError("a search is already running")
+        self.process = SearchProcess(project, space, trials=trials, strategy=strategy,
+                                     timeout_minutes=timeout_minutes, out=out).start()
+        self._thread = QThread()
+        self._thread.setObjectName("search-pipe")
+        self._reader = _PipeReader(self.process)
+        self._reader.moveToThread(self._thread)
+        self._reader.received.connect(self._on_reader_received)
+        self._reader.done.connect(self._on_reader_done)
+        self._thread.started.connect(self._reader.run)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self.running:
+            self.process.stop()
+
+    def shutdown(self, timeout: float = STOP_GRACE_SECONDS) -> None:
+        """The window is closing: stop cleanly (the search stays resumable)."""
+        if self.process is None or self._thread is None:
+            return
+        if self.process.result is None:
+            self.process.stop()
+            if not self._thread.wait(int(timeout * 1000)):
+                self.process.kill()
+        self._thread.wait(int(timeout * 1000))
+
+    @Slot(object)
+    def _on_reader_received(self, message: dict) -> None:
+        self.received.emit(message)
+        if message.get("kind") == "finished":
+            self.finished.emit(message)
+
+    @Slot()
+    def _on_reader_done(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
