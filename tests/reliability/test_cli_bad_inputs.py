@@ -176,3 +176,17 @@ def test_training_notes_data_outside_the_project_folder(capsys, area, good_run):
     capsys.readouterr()
     assert main(["train", str(area / "good.mwproj"), "--epochs", "1", "--out", str(area / "run-inside")]) == 0
     assert "outside its folder" not in capsys.readouterr().err
+
+
+def test_new_refuses_a_base_model_whose_pytorch_model_bin_runs_code(capsys, area, marker):
+    from tests.core.test_finetune_support import sentiment_csv, tiny_bert
+
+    base = tiny_bert(area / "evil-bert")
+    (base / "model.safetensors").unlink()
+    write_code_pickle(base / "pytorch_model.bin", marker)
+    reviews = sentiment_csv(area / "reviews.csv", n=40)
+    out = area / "evil.mwproj"
+    line = run_cli(capsys, ["new", "--template", "finetune-text", "--base", base, "--data", reviews,
+                            "--target", "sentiment", "--out", out], area)
+    assert "refused" in line and "pytorch_model.bin" in line
+    assert not out.exists() and not marker.exists()

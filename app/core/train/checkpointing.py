@@ -7,6 +7,7 @@ import time
 
 from app.core.train.callbacks import Callback
 from app.core.train.config import CheckpointConfig
+from app.core.train.guards import non_finite_weights_message, weights_are_finite
 from app.core.train.optim import is_minimized
 
 
@@ -88,6 +89,9 @@ class Checkpointer(Callback):
         self._saving = True
         try:
             if trainer.flush_losses():
+                if not weights_are_finite(trainer.model):  # spoiled by the step just taken
+                    trainer.control.fail(non_finite_weights_message(trainer, trainer.state))
+                    return
                 trainer.write_checkpoint("last")
                 self._last_saved = self._batch_timer = time.monotonic()
                 self._last_step = trainer.state.global_step
