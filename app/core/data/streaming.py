@@ -21,9 +21,10 @@ training rows fit in the sample, the fit is exactly the in-memory one.
 
 A :class:`StreamingSplit` keeps the :class:`~app.core.data.datasets.TrainingSplit` protocol.
 It reads ahead: when a batch request continues the epoch order it handed out (or walks the
-rows in order, as evaluation does), the following batches of that run are fetched by
-``torch.utils.data.DataLoader`` workers while the model trains on the current one. Any
-other request is read directly, so results never depend on the read-ahead.
+rows in order, as evaluation does), the following batches of that run are fetched through a
+``torch.utils.data.DataLoader`` over that plan, by reader processes (see
+:func:`default_workers`) while the model trains on the current batch. Any other request is
+read directly, so results never depend on the read-ahead.
 
 Example::
 
@@ -88,10 +89,17 @@ def memory_budget(config: DataConfig) -> int:
 
 
 def default_workers() -> int:
-    """Reader processes per split: none inside a daemon process (it may not have children)."""
+    """Reader processes per split.
+
+    None inside a daemon process (the GUI's training child: it may not have children) and
+    none on two cores or fewer: measured there (``benchmarks/bench_streaming.py``), handing a
+    batch between processes costs more than reading it from the page cache, and a reader
+    process halved training speed. On more cores, one reader per four cores, at most four.
+    """
     if multiprocessing.current_process().daemon:
         return 0
-    return max(1, min(4, (os.cpu_count() or 1) // 2))
+    cores = os.cpu_count() or 1
+    return 0 if cores <= 2 else max(1, min(4, cores // 4))
 
 
 # ----------------------------------------------------------------------------- splits
