@@ -44,6 +44,7 @@ class ImageExplanation:
     target: int             # the class index explained
     label: str              # its name
     method: str
+    pixels: np.ndarray      # the image as the model saw it: uint8 (C, H, W)
 
 
 class _ClassScore(torch.nn.Module):
@@ -206,15 +207,17 @@ class Explainer:
         pre = self.run.preprocessor
         if pre.kind != "image":
             raise ExplanationError("This run does not read images.")
-        if pixels is not None:
-            x = pre.normalise(torch.from_numpy(np.ascontiguousarray(pixels))[None])[0]
-        elif path is not None:
-            frame = pre.read_frame(Path(path))
-            if not len(frame):
-                raise ExplanationError(f"'{Path(path).name}' is not a readable image.")
-            x = pre.transform_frame(frame.iloc[:1])[0]
-        else:
+        if pixels is None and path is not None:
+            from app.core.data.images import load_image
+
+            try:
+                pixels = load_image(Path(path), pre.size, pre.channels)
+            except Exception as exc:  # Pillow raises many types for unreadable files
+                raise ExplanationError(f"'{Path(path).name}' is not a readable image ({type(exc).__name__}).") from None
+        if pixels is None:
             raise ExplanationError("Give an image file or its pixels to explain.")
+        pixels = np.ascontiguousarray(pixels)
+        x = pre.normalise(torch.from_numpy(pixels)[None])[0]
         target = self._predicted(x) if target is None else int(target)
         layer = None
         if method == "gradcam":
@@ -222,7 +225,7 @@ class Explainer:
                 self._layer = last_spatial_layer(self.model, self.run.project.graph, tuple(x.shape))
             layer = self._layer
         heat = image_heatmap(self.model, x, target, method, binary=self.binary, layer=layer)
-        return ImageExplanation(heat, target, self._label(target), method)
+        return ImageExplanation(heat, target, self._label(target), method, pixels)
 
     # -- tables
     def _feature_groups(self) -> tuple[list[str], list[list[int]]]:

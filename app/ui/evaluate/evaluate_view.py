@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.document import ProjectDocument
 from app.ui.evaluate.playground import Playground
+from app.ui.experiments.explanation_panel import ExplanationPanel
 from app.ui.workers import start_job
 
 THUMBNAIL = 48
@@ -115,6 +116,11 @@ class EvaluateView(QWidget):
         self.samples.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.samples.verticalHeader().setVisible(False)
         self.samples.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
+        self.samples.cellClicked.connect(self._on_samples_cell_clicked)
+        # Click an image sample: a heat map of what drove the model's (mis)classification.
+        self.sample_explanation = ExplanationPanel()
+        self.sample_explanation.setVisible(False)
+        self._shown_indices: list[int] = []
 
         import pyqtgraph as pg
 
@@ -143,6 +149,7 @@ class EvaluateView(QWidget):
         right_layout.addWidget(self.regression, 2)
         right_layout.addWidget(self.samples_title)
         right_layout.addWidget(self.samples, 2)
+        right_layout.addWidget(self.sample_explanation, 2)
         results = QSplitter(Qt.Orientation.Horizontal)
         results.addWidget(left)
         results.addWidget(right)
@@ -266,6 +273,10 @@ class EvaluateView(QWidget):
         if task == "regression":
             self._fill_regression(samples)
         self._fill_samples([], self.tr("Click a cell of the confusion matrix to see its samples."))
+        has_images = samples.get("images") is not None and task in ("binary", "classification")
+        self.sample_explanation.setVisible(has_images)
+        if has_images:
+            self.sample_explanation.set_run(metrics["run"])
 
     def _show_kind(self, task: str | None) -> None:
         classes = task in ("binary", "classification")
@@ -322,6 +333,7 @@ class EvaluateView(QWidget):
     def _fill_samples(self, indices: list[int], title: str) -> None:
         samples = (self.details or {}).get("samples") or {}
         self.samples_title.setText(title)
+        self._shown_indices = list(indices)
         columns = list(samples.get("columns") or [])
         images = samples.get("images")
         headers = ([self.tr("Image")] if images is not None else []) + [self.tr("#"), self.tr("Confidence")] + columns
@@ -347,6 +359,17 @@ class EvaluateView(QWidget):
         if images is not None:
             self.samples.verticalHeader().setDefaultSectionSize(THUMBNAIL + 4)
         self.samples.resizeColumnsToContents()
+
+    def _on_samples_cell_clicked(self, row: int, _column: int) -> None:
+        """Explain the clicked image sample's predicted class."""
+        samples = (self.details or {}).get("samples") or {}
+        images = samples.get("images")
+        if images is None or row >= len(self._shown_indices) or not self.sample_explanation.isVisibleTo(self):
+            return
+        k = self._shown_indices[row]
+        predicted = samples.get("predicted") or []
+        if k < len(images):
+            self.sample_explanation.explain_image(pixels=images[k], target=predicted[k] if k < len(predicted) else None)
 
     def _fill_regression(self, samples: dict) -> None:
         actual = np.asarray(samples.get("actual") or [], dtype=float).reshape(len(samples.get("actual") or []), -1)

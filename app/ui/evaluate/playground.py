@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.experiments.explanation_panel import ExplanationPanel
 from app.ui.workers import start_job
 
 
@@ -121,6 +122,9 @@ class Playground(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.answer)
         right.addWidget(self.probabilities, 1)
+        self.explanation = ExplanationPanel()
+        right.addWidget(self.explanation, 2)
+        self._request: tuple[str, object] | None = None
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
         layout.addLayout(right, 1)
@@ -140,6 +144,7 @@ class Playground(QWidget):
             return
         self.run_dir = run_dir
         self.predictor = None
+        self.explanation.set_run(run_dir)
         self._clear_form()
         self._show_inputs(None)
         self.answer.clear()
@@ -243,6 +248,7 @@ class Playground(QWidget):
 
     def _run(self, request: tuple[str, object]) -> None:
         self.answer.setText(self.tr("Thinking…"))
+        self._request = request
         self._job = start_job(_predict, self.predictor, request[0], request[1], parent=self)
         self._job.succeeded.connect(self._on_predicted)
         self._job.failed.connect(lambda exc: self.answer.setText(self.tr("Cannot predict: {error}").format(error=exc)))
@@ -258,4 +264,17 @@ class Playground(QWidget):
             item = QTableWidgetItem(f"{p:.1%}")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.probabilities.setItem(r, 1, item)
+        self._explain_answer(result)
         self.predicted.emit(result)
+
+    def _explain_answer(self, result: dict) -> None:
+        """Explanations exist for classifiers: show why this answer, next to it."""
+        if self._request is None or not result.get("probabilities"):
+            return
+        kind, value = self._request
+        if kind == "image":
+            self.explanation.explain_image(path=value)
+        elif kind == "text":
+            self.explanation.explain_text(value)
+        else:
+            self.explanation.explain_values(value)
