@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-VIEWS = ("data", "design", "train", "evaluate", "export")
+VIEWS = ("data", "design", "train", "evaluate", "export", "experiments")
 EXAMPLE_PROJECT = Path(__file__).resolve().parents[2] / "resources" / "examples" / "iris" / "iris.mwproj"
 SCREENSHOT_TIMEOUT_MS = 8000
 

@@ -677,6 +677,21 @@ Drop it on this window, or choose it:</source>
     </message>
 </context>
 <context>
+    <name>DiagnosisPanel</name>
+    <message>
+        <source>&lt;b&gt;Diagnosis&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing unusual in the learning curves so far.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (from epoch {epoch:g})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>Unsaved changes</source>
@@ -890,6 +905,276 @@ Drop it on this window, or choose it:</source>
     </message>
     <message>
         <source>A small GPT trained from scratch on Python&apos;s help pages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentsView</name>
+    <message>
+        <source>Setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From / choices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A training setting or a layer parameter of the network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TPE (learns from earlier trials)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grid (every combination)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as in the project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop hopeless trials early</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optimise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time budget (minutes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epochs per trial</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Train the saved project once per trial, each in runs/&lt;search&gt;/trial-NNN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop after this batch; starting the same search again resumes it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Search…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose settings to vary, then start a search.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What to vary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promote Best Trial to the Project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the best trial&apos;s settings into the project (Edit ▸ Undo reverts it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promote Selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which settings mattered (parameter importance)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the project first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A search trains the project from its file: save the project, then start again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot start the search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching… (results in {folder})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping after this batch…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trial</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trial {n} is training…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search stopped; start it again with the same settings to resume (Open Search… shows it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search failed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a search folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>complete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pruned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best: trial {n}, {metric} = {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promote trial {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trial {n}&apos;s settings are now the project&apos;s (Edit ▸ Undo reverts it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExplanationPanel</name>
+    <message>
+        <source>&lt;b&gt;Why this answer?&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grad-CAM (where the network looked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Integrated gradients (pixel by pixel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency (SmoothGrad)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contribution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feature Importance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How much worse the model gets when each column&apos;s values are shuffled (on the test or validation data)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Explaining…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot explain: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bright areas drove the answer “{label}” most.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loss increase when each column is shuffled: the higher, the more the model relies on it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Positive numbers pushed the answer towards “{label}”, negative ones away from it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1163,6 +1448,10 @@ Drop it on this window, or choose it:</source>
     </message>
     <message>
         <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Experiments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1990,29 +2279,17 @@ Restore them now? If you discard them they are gone for good.</source>
     </message>
 </context>
 <context>
-    <name>RunsView</name>
+    <name>SearchPlots</name>
     <message>
-        <source>&lt;b&gt;Evaluate&lt;/b&gt; — the runs of this project and their results:</source>
+        <source>low → high</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&lt;b&gt;Export&lt;/b&gt; — choose a run; export it to PyTorch code, TorchScript, ONNX, safetensors or a Hugging Face folder with the command below:</source>
+        <source>Metric against:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Copy Command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No runs yet. Train the project from a terminal (see the Train view); its runs appear here.</source>
+        <source>Parallel coordinates (each line a finished trial; orange = better)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2340,23 +2617,7 @@ Restore them now? If you discard them they are gone for good.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Setting</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy Command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Training settings&lt;/b&gt; — training runs from a terminal for now (save the project first):</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>These settings are not valid yet: {error}</source>
+        <source>Applied: {fix}. Start a new run to try it (Edit ▸ Undo reverts it).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -679,6 +679,21 @@ Drop it on this window, or choose it:</source>
     </message>
 </context>
 <context>
+    <name>DiagnosisPanel</name>
+    <message>
+        <source>&lt;b&gt;Diagnosis&lt;/b&gt;</source>
+        <translation>&lt;b&gt;诊断&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Nothing unusual in the learning curves so far.</source>
+        <translation>目前学习曲线没有异常。</translation>
+    </message>
+    <message>
+        <source> (from epoch {epoch:g})</source>
+        <translation>（从第 {epoch:g} 轮起）</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>Unsaved changes</source>
@@ -893,6 +908,276 @@ Drop it on this window, or choose it:</source>
     <message>
         <source>A small GPT trained from scratch on Python&apos;s help pages.</source>
         <translation>在 Python 帮助文档上从零训练的小型 GPT。</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentsView</name>
+    <message>
+        <source>Setting</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>From / choices</source>
+        <translation>起始值 / 可选值</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>结束值</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>对数</translation>
+    </message>
+    <message>
+        <source>A training setting or a layer parameter of the network</source>
+        <translation>训练设置或网络中某层的参数</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>TPE (learns from earlier trials)</source>
+        <translation>TPE（从之前的试验中学习）</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Grid (every combination)</source>
+        <translation>网格（所有组合）</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>as in the project</source>
+        <translation>与项目相同</translation>
+    </message>
+    <message>
+        <source>Stop hopeless trials early</source>
+        <translation>提前停止无望的试验</translation>
+    </message>
+    <message>
+        <source>Optimise</source>
+        <translation>优化目标</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>Trials</source>
+        <translation>试验次数</translation>
+    </message>
+    <message>
+        <source>Time budget (minutes)</source>
+        <translation>时间预算（分钟）</translation>
+    </message>
+    <message>
+        <source>Epochs per trial</source>
+        <translation>每次试验的轮次</translation>
+    </message>
+    <message>
+        <source>Start Search</source>
+        <translation>开始搜索</translation>
+    </message>
+    <message>
+        <source>Train the saved project once per trial, each in runs/&lt;search&gt;/trial-NNN</source>
+        <translation>每次试验训练一次已保存的项目，结果分别保存在 runs/&lt;search&gt;/trial-NNN 中</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop after this batch; starting the same search again resumes it</source>
+        <translation>在当前批次后停止；再次开始同一搜索即可继续</translation>
+    </message>
+    <message>
+        <source>Open Search…</source>
+        <translation>打开搜索…</translation>
+    </message>
+    <message>
+        <source>Choose settings to vary, then start a search.</source>
+        <translation>选择要变化的设置，然后开始搜索。</translation>
+    </message>
+    <message>
+        <source>What to vary</source>
+        <translation>要变化的设置</translation>
+    </message>
+    <message>
+        <source>Promote Best Trial to the Project</source>
+        <translation>将最佳试验应用到项目</translation>
+    </message>
+    <message>
+        <source>Copy the best trial&apos;s settings into the project (Edit ▸ Undo reverts it)</source>
+        <translation>把最佳试验的设置复制到项目中（可用“编辑 ▸ 撤销”还原）</translation>
+    </message>
+    <message>
+        <source>Promote Selected</source>
+        <translation>应用所选试验</translation>
+    </message>
+    <message>
+        <source>Importance</source>
+        <translation>重要性</translation>
+    </message>
+    <message>
+        <source>Which settings mattered (parameter importance)</source>
+        <translation>哪些设置影响最大（参数重要性）</translation>
+    </message>
+    <message>
+        <source>Save the project first</source>
+        <translation>请先保存项目</translation>
+    </message>
+    <message>
+        <source>A search trains the project from its file: save the project, then start again.</source>
+        <translation>搜索从项目文件读取项目进行训练：请先保存项目，然后重新开始。</translation>
+    </message>
+    <message>
+        <source>Cannot start the search</source>
+        <translation>无法开始搜索</translation>
+    </message>
+    <message>
+        <source>Searching… (results in {folder})</source>
+        <translation>正在搜索…（结果保存在 {folder}）</translation>
+    </message>
+    <message>
+        <source>Stopping after this batch…</source>
+        <translation>将在当前批次后停止…</translation>
+    </message>
+    <message>
+        <source>Trial</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Trial {n} is training…</source>
+        <translation>试验 {n} 正在训练…</translation>
+    </message>
+    <message>
+        <source>Search finished.</source>
+        <translation>搜索完成。</translation>
+    </message>
+    <message>
+        <source>Search stopped; start it again with the same settings to resume (Open Search… shows it).</source>
+        <translation>搜索已停止；用相同设置再次开始即可继续（“打开搜索…”可查看它）。</translation>
+    </message>
+    <message>
+        <source>Search failed: {error}</source>
+        <translation>搜索失败：{error}</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <source>Open a search folder</source>
+        <translation>打开搜索文件夹</translation>
+    </message>
+    <message>
+        <source>Cannot open the search</source>
+        <translation>无法打开该搜索</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>complete</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>pruned</source>
+        <translation>已剪枝</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>Best: trial {n}, {metric} = {value}</source>
+        <translation>最佳：试验 {n}，{metric} = {value}</translation>
+    </message>
+    <message>
+        <source>Promote trial {n}</source>
+        <translation>应用试验 {n}</translation>
+    </message>
+    <message>
+        <source>Trial {n}&apos;s settings are now the project&apos;s (Edit ▸ Undo reverts it).</source>
+        <translation>试验 {n} 的设置已应用到项目（可用“编辑 ▸ 撤销”还原）。</translation>
+    </message>
+</context>
+<context>
+    <name>ExplanationPanel</name>
+    <message>
+        <source>&lt;b&gt;Why this answer?&lt;/b&gt;</source>
+        <translation>&lt;b&gt;为什么是这个结果？&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Grad-CAM (where the network looked)</source>
+        <translation>Grad-CAM（网络关注的区域）</translation>
+    </message>
+    <message>
+        <source>Integrated gradients (pixel by pixel)</source>
+        <translation>积分梯度（逐像素）</translation>
+    </message>
+    <message>
+        <source>Saliency (SmoothGrad)</source>
+        <translation>显著性图（SmoothGrad）</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Contribution</source>
+        <translation>贡献</translation>
+    </message>
+    <message>
+        <source>Feature Importance</source>
+        <translation>特征重要性</translation>
+    </message>
+    <message>
+        <source>How much worse the model gets when each column&apos;s values are shuffled (on the test or validation data)</source>
+        <translation>打乱每一列的取值后模型会变差多少（在测试集或验证集上）</translation>
+    </message>
+    <message>
+        <source>Explaining…</source>
+        <translation>正在解释…</translation>
+    </message>
+    <message>
+        <source>Cannot explain: {error}</source>
+        <translation>无法解释：{error}</translation>
+    </message>
+    <message>
+        <source>Bright areas drove the answer “{label}” most.</source>
+        <translation>明亮区域对结果“{label}”的影响最大。</translation>
+    </message>
+    <message>
+        <source>Loss increase when each column is shuffled: the higher, the more the model relies on it.</source>
+        <translation>打乱每一列后损失的增加量：越高，说明模型越依赖该列。</translation>
+    </message>
+    <message>
+        <source>Positive numbers pushed the answer towards “{label}”, negative ones away from it.</source>
+        <translation>正数把结果推向“{label}”，负数则使其远离。</translation>
     </message>
 </context>
 <context>
@@ -1167,6 +1452,10 @@ Drop it on this window, or choose it:</source>
     <message>
         <source>Export</source>
         <translation>导出</translation>
+    </message>
+    <message>
+        <source>Experiments</source>
+        <translation>实验</translation>
     </message>
     <message>
         <source>Follow the System</source>
@@ -1999,30 +2288,18 @@ Restore them now? If you discard them they are gone for good.</source>
     </message>
 </context>
 <context>
-    <name>RunsView</name>
+    <name>SearchPlots</name>
     <message>
-        <source>&lt;b&gt;Evaluate&lt;/b&gt; — the runs of this project and their results:</source>
-        <translation>&lt;b&gt;评估&lt;/b&gt; — 此项目的运行及其结果：</translation>
+        <source>low → high</source>
+        <translation>低 → 高</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Export&lt;/b&gt; — choose a run; export it to PyTorch code, TorchScript, ONNX, safetensors or a Hugging Face folder with the command below:</source>
-        <translation>&lt;b&gt;导出&lt;/b&gt; — 选择一个运行，用下面的命令将其导出为 PyTorch 代码、TorchScript、ONNX、safetensors 或 Hugging Face 文件夹：</translation>
+        <source>Metric against:</source>
+        <translation>指标对比：</translation>
     </message>
     <message>
-        <source>Copy Command</source>
-        <translation>复制命令</translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <source>Run</source>
-        <translation>运行</translation>
-    </message>
-    <message>
-        <source>No runs yet. Train the project from a terminal (see the Train view); its runs appear here.</source>
-        <translation>还没有运行记录。请在终端中训练项目（见“训练”视图），运行记录会显示在这里。</translation>
+        <source>Parallel coordinates (each line a finished trial; orange = better)</source>
+        <translation>平行坐标图（每条线是一次完成的试验；橙色 = 更好）</translation>
     </message>
 </context>
 <context>
@@ -2350,24 +2627,8 @@ Restore them now? If you discard them they are gone for good.</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <source>Setting</source>
-        <translation>设置</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>值</translation>
-    </message>
-    <message>
-        <source>Copy Command</source>
-        <translation>复制命令</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Training settings&lt;/b&gt; — training runs from a terminal for now (save the project first):</source>
-        <translation>&lt;b&gt;训练设置&lt;/b&gt; — 目前需在终端中训练（请先保存项目）：</translation>
-    </message>
-    <message>
-        <source>These settings are not valid yet: {error}</source>
-        <translation>这些设置尚不正确：{error}</translation>
+        <source>Applied: {fix}. Start a new run to try it (Edit ▸ Undo reverts it).</source>
+        <translation>已应用：{fix}。开始新的运行来试试效果（可用“编辑 ▸ 撤销”还原）。</translation>
     </message>
 </context>
 <context>

@@ -10,9 +10,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QAbstractButton, QDockWidget, QGroupBox, QLabel, QTabBar, QWidget
 
+from app.ui.main_window import VIEWS
 from tests.release.conftest import ROOT, TS_DIR
 
-VIEWS = ("data", "design", "train", "evaluate", "export")
 IRIS = ROOT / "resources" / "examples" / "iris" / "iris.mwproj"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
