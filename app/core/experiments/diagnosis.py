@@ -193,7 +193,8 @@ def _overfitting(rows, training, graph) -> Finding | None:
     epoch_int = max(1, int(round(float(epoch))))
     fixes = [Fix(f"Stop early (keep the best, epoch {epoch_int})",
                  {"training.early_stopping": {"monitor": "val_loss", "patience": 3, "min_delta": 0.0, "mode": "auto"}}),
-             Fix(f"Train for {epoch_int} epochs", {"training.epochs": epoch_int, "training.steps": None})]
+             Fix(f"Train for {epoch_int} epoch{'s' if epoch_int != 1 else ''}",
+                 {"training.epochs": epoch_int, "training.steps": None})]
     fixes += _dropout_fixes(graph, training)
     return Finding("overfitting", "Overfitting",
                    f"From epoch {epoch_int} on the validation loss rose (from {val[best]:.3g} to {after_val[-1]:.3g}) "

@@ -29,6 +29,8 @@ class DiagnosisPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # texts wrap instead
+        self.setMinimumWidth(260)
         scroll.setWidget(self._host)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -70,13 +72,12 @@ class DiagnosisPanel(QWidget):
         text.setWordWrap(True)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(text)
-        fixes = QHBoxLayout()
+        fixes = QVBoxLayout()
         for fix in finding.get("fixes", []):
             button = QPushButton(fix["label"])
             button.setToolTip(", ".join(f"{k} = {v}" for k, v in fix["changes"].items()))
             button.clicked.connect(lambda _c=False, f=fix: self.fix_requested.emit(dict(f["changes"]), f["label"]))
             fixes.addWidget(button)
             self.fix_buttons.append(button)
-        fixes.addStretch(1)
         layout.addLayout(fixes)
         return card

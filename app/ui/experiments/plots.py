@@ -90,6 +90,9 @@ class SearchPlots(QWidget):
         scored = self._scored()
         axes = params + [metric]
         self.parallel.getAxis("bottom").setTicks([[(i, _short(a)) for i, a in enumerate(axes)]])
+        # Room at both ends so the first and last axis names are not clipped.
+        self.parallel.setXRange(-0.35, len(axes) - 0.65, padding=0)
+        self.parallel.setYRange(-0.05, 1.05, padding=0)
         if not scored:
             return
         values = [t["value"] for t in scored]
