@@ -143,6 +143,125 @@
     </message>
 </context>
 <context>
+    <name>CoreText</name>
+    <message>
+        <source>Input/Output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Core</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Convolution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pooling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Normalization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Embedding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recurrent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sequence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Heads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pretrained</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>binary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>classification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>regression</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>language-model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PyTorch code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A readable model.py (an nn.Module with the preprocessing constants) and model.safetensors.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TorchScript</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model.pt: loads with torch.jit.load in any PyTorch program (C++ too), no model code needed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ONNX</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model.onnx for onnxruntime, TensorRT, OpenVINO, web and mobile runtimes (checked with onnxruntime).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>safetensors + architecture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model.safetensors (weights only, safe to load) and architecture.json (the network as JSON).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hugging Face folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For fine-tuned Hugging Face models: a folder from_pretrained() loads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>torchrun training bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>project, data reference, launch.sh and the Modelwright core: train on several GPUs or machines with torchrun (DistributedDataParallel).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>Something went wrong</source>

@@ -143,6 +143,125 @@
     </message>
 </context>
 <context>
+    <name>CoreText</name>
+    <message>
+        <source>Input/Output</source>
+        <translation>输入/输出</translation>
+    </message>
+    <message>
+        <source>Core</source>
+        <translation>核心</translation>
+    </message>
+    <message>
+        <source>Convolution</source>
+        <translation>卷积</translation>
+    </message>
+    <message>
+        <source>Pooling</source>
+        <translation>池化</translation>
+    </message>
+    <message>
+        <source>Normalization</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>Embedding</source>
+        <translation>嵌入</translation>
+    </message>
+    <message>
+        <source>Recurrent</source>
+        <translation>循环</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>Sequence</source>
+        <translation>序列</translation>
+    </message>
+    <message>
+        <source>Heads</source>
+        <translation>输出头</translation>
+    </message>
+    <message>
+        <source>Pretrained</source>
+        <translation>预训练</translation>
+    </message>
+    <message>
+        <source>binary</source>
+        <translation>二分类</translation>
+    </message>
+    <message>
+        <source>classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>regression</source>
+        <translation>回归</translation>
+    </message>
+    <message>
+        <source>language-model</source>
+        <translation>语言模型</translation>
+    </message>
+    <message>
+        <source>PyTorch code</source>
+        <translation>PyTorch 代码</translation>
+    </message>
+    <message>
+        <source>A readable model.py (an nn.Module with the preprocessing constants) and model.safetensors.</source>
+        <translation>可读的 model.py（一个包含预处理常量的 nn.Module）和 model.safetensors。</translation>
+    </message>
+    <message>
+        <source>TorchScript</source>
+        <translation>TorchScript</translation>
+    </message>
+    <message>
+        <source>model.pt: loads with torch.jit.load in any PyTorch program (C++ too), no model code needed.</source>
+        <translation>model.pt：可在任何 PyTorch 程序（包括 C++）中用 torch.jit.load 加载，无需模型代码。</translation>
+    </message>
+    <message>
+        <source>ONNX</source>
+        <translation>ONNX</translation>
+    </message>
+    <message>
+        <source>model.onnx for onnxruntime, TensorRT, OpenVINO, web and mobile runtimes (checked with onnxruntime).</source>
+        <translation>model.onnx，适用于 onnxruntime、TensorRT、OpenVINO 以及网页和移动端运行时（已用 onnxruntime 校验）。</translation>
+    </message>
+    <message>
+        <source>safetensors + architecture</source>
+        <translation>safetensors + 网络结构</translation>
+    </message>
+    <message>
+        <source>model.safetensors (weights only, safe to load) and architecture.json (the network as JSON).</source>
+        <translation>model.safetensors（仅权重，可安全加载）和 architecture.json（以 JSON 描述的网络）。</translation>
+    </message>
+    <message>
+        <source>Hugging Face folder</source>
+        <translation>Hugging Face 文件夹</translation>
+    </message>
+    <message>
+        <source>For fine-tuned Hugging Face models: a folder from_pretrained() loads.</source>
+        <translation>用于微调后的 Hugging Face 模型：一个可用 from_pretrained() 加载的文件夹。</translation>
+    </message>
+    <message>
+        <source>torchrun training bundle</source>
+        <translation>torchrun 训练包</translation>
+    </message>
+    <message>
+        <source>project, data reference, launch.sh and the Modelwright core: train on several GPUs or machines with torchrun (DistributedDataParallel).</source>
+        <translation>项目、数据引用、launch.sh 和 Modelwright 核心：用 torchrun 在多个 GPU 或多台机器上训练（DistributedDataParallel）。</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>Something went wrong</source>

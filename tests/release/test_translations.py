@@ -76,3 +76,24 @@ def test_qt_translates_the_menus_and_standard_buttons(qapp, chinese):
     assert QCoreApplication.translate("MainWindow", "&File") == "文件(&F)"
     assert QCoreApplication.translate("TrainingSettingsPanel", "Learning rate") == "学习率"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"  # from Qt's own qtbase_zh_CN
+
+
+def test_names_the_core_shows_in_the_window_are_listed_for_translation():
+    """Layer categories, export formats and task names come from the Qt-free core: a new one
+    must be added to app/ui/core_texts.py (and translated) to appear in Chinese."""
+    from app.core.export import format_choices
+    from app.core.graph.registry import layer_specs
+    from app.ui.core_texts import ALL
+
+    names = {spec.category for spec in layer_specs()}
+    names |= {text for _, title, description in format_choices() for text in (title, description)}
+    names |= {"binary", "classification", "regression", "language-model"}
+    assert names - ALL == set()
+
+
+def test_core_names_appear_in_chinese(qapp, chinese):
+    from app.ui.core_texts import core_text
+
+    assert core_text("Convolution") == "卷积"
+    assert core_text("classification") == "分类"
+    assert core_text("a name nobody listed") == "a name nobody listed"

@@ -575,7 +575,9 @@ class DataView(QMainWindow):
         lines = [self.tr("<b>{used:,}</b> of {total:,} rows used: <b>{train:,}</b> train · <b>{val:,}</b> validation · "
                          "<b>{test:,}</b> test").format(used=summary.rows_used, total=summary.rows_total, **parts)]
         if summary.task:
-            lines.append(self.tr("Task: {task}").format(task=summary.task))
+            from app.ui.core_texts import core_text
+
+            lines.append(self.tr("Task: {task}").format(task=core_text(summary.task)))
         if summary.classes.get("train"):
             classes = summary.classes["train"]
             lines.append(self.tr("Classes in train: {classes}").format(

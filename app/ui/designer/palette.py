@@ -98,12 +98,13 @@ class PaletteWidget(QWidget):
 
     def _build(self) -> None:
         from app.core.graph.registry import layer_specs
+        from app.ui.core_texts import core_text
 
         categories: dict[str, QTreeWidgetItem] = {}
 
         def category(name: str) -> QTreeWidgetItem:
             if name not in categories:
-                item = QTreeWidgetItem(self.tree, [name])
+                item = QTreeWidgetItem(self.tree, [core_text(name)])
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 font = item.font(0)
                 font.setBold(True)
@@ -115,7 +116,7 @@ class PaletteWidget(QWidget):
         for spec in layer_specs():
             item = QTreeWidgetItem(category(spec.category), [spec.display_name])
             item.setData(0, TYPE_ROLE, spec.type_id)
-            item.setData(0, SEARCH_ROLE, " ".join((spec.display_name, spec.type_id, spec.category,
+            item.setData(0, SEARCH_ROLE, " ".join((spec.display_name, spec.type_id, spec.category, core_text(spec.category),
                                                      spec.description)).lower())
             item.setIcon(0, layer_icon(spec.category, spec.display_name))
             item.setToolTip(0, f"<b>{spec.display_name}</b> <code>{spec.type_id}</code><br>{spec.description}")

@@ -63,9 +63,11 @@ class ExportView(QWidget):
         run_row.addWidget(refresh)
 
         self.format_combo = QComboBox()
+        from app.ui.core_texts import core_text
+
         for name, title_text, description in format_choices():
-            self.format_combo.addItem(title_text, name)
-            self.format_combo.setItemData(self.format_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+            self.format_combo.addItem(core_text(title_text), name)
+            self.format_combo.setItemData(self.format_combo.count() - 1, core_text(description), Qt.ItemDataRole.ToolTipRole)
         self.format_combo.currentIndexChanged.connect(self._on_choice_changed)
         self.format_help = QLabel()
         self.format_help.setWordWrap(True)
