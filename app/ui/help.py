@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 ROOT = Path(__file__).resolve().parents[2]
 MANUALS = {"zh": ROOT / "docs" / "README.zh_CN.md"}
 DEFAULT_MANUAL = ROOT / "README.md"
+IMAGE_WIDTH, IMAGE_WIDTH_IN_TABLE = 720, 280
 
 
 def manual_path(locale: QLocale | None = None) -> Path:
@@ -55,7 +56,29 @@ class HelpDialog(QDialog):
         self.browser.setSearchPaths([str(path.parent), str(ROOT)])
         self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(path)))
         self.browser.setMarkdown(text)
+        self._fit_images()
         self.path = path
+
+    def _fit_images(self) -> None:
+        """Screenshots are 1280 px wide: shrink them to a readable thumbnail size (a third of
+        the page inside tables of screenshots, the page width elsewhere)."""
+        document = self.browser.document()
+        block = document.begin()
+        while block.isValid():
+            in_table = QTextCursor(block).currentTable() is not None
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image_format = fmt.toImageFormat()
+                    image_format.setWidth(IMAGE_WIDTH_IN_TABLE if in_table else IMAGE_WIDTH)
+                    cursor = QTextCursor(document)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setCharFormat(image_format)
+                it += 1
+            block = block.next()
 
     def _on_browser_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https", "mailto"):
