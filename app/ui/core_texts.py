@@ -1,7 +1,7 @@
 """Words the Qt-free core hands to the window, translated on the window's side.
 
 The core speaks English and never imports Qt, so the names it gives for layer categories,
-export formats and tasks are listed here for ``lupdate`` (context ``CoreText``) and looked up
+export formats, templates and tasks are listed here for ``lupdate`` (context ``CoreText``) and looked up
 with :func:`core_text` where a view shows them. A text missing from the list is shown as the
 core wrote it; a test lists the core's names so a new one is noticed. Error messages from
 the core stay English.
@@ -47,7 +47,18 @@ EXPORT_FORMATS = (
     QT_TRANSLATE_NOOP("CoreText", "project, data reference, launch.sh and the Modelwright core: train on several GPUs or machines with torchrun (DistributedDataParallel)."),
 )
 
-ALL = frozenset(LAYER_CATEGORIES + TASKS + EXPORT_FORMATS)
+TEMPLATES = (
+    QT_TRANSLATE_NOOP("CoreText", "The classic first Keras network: 2 inputs -> Dense(3, relu) -> Dense(1, sigmoid)."),
+    QT_TRANSLATE_NOOP("CoreText", "Tables: two hidden Dense layers with ReLU and Dropout, then classes or values."),
+    QT_TRANSLATE_NOOP("CoreText", "Images: Conv-BatchNorm-ReLU-Pool blocks, global average pooling, then classes."),
+    QT_TRANSLATE_NOOP("CoreText", "Labelled text: token Embedding -> LSTM (last state) -> classes."),
+    QT_TRANSLATE_NOOP("CoreText", "Labelled text: Embedding + positions -> 2 Transformer encoder layers -> mean pooling -> classes."),
+    QT_TRANSLATE_NOOP("CoreText", "Text generation: a small GPT (4 causal decoder blocks, 128 wide) with a tied LM head."),
+    QT_TRANSLATE_NOOP("CoreText", "Labelled text on a pretrained encoder (bundled MiniLM or a Hugging Face folder): mean pooling -> classes or values."),
+    QT_TRANSLATE_NOOP("CoreText", "Text generation: continue a pretrained GPT-style model (a Hugging Face folder) on your text."),
+)
+
+ALL = frozenset(LAYER_CATEGORIES + TASKS + EXPORT_FORMATS + TEMPLATES)
 
 
 def core_text(text: str) -> str:

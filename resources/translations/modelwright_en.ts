@@ -260,6 +260,38 @@
         <source>project, data reference, launch.sh and the Modelwright core: train on several GPUs or machines with torchrun (DistributedDataParallel).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The classic first Keras network: 2 inputs -&gt; Dense(3, relu) -&gt; Dense(1, sigmoid).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tables: two hidden Dense layers with ReLU and Dropout, then classes or values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images: Conv-BatchNorm-ReLU-Pool blocks, global average pooling, then classes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Labelled text: token Embedding -&gt; LSTM (last state) -&gt; classes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Labelled text: Embedding + positions -&gt; 2 Transformer encoder layers -&gt; mean pooling -&gt; classes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text generation: a small GPT (4 causal decoder blocks, 128 wide) with a tied LM head.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Labelled text on a pretrained encoder (bundled MiniLM or a Hugging Face folder): mean pooling -&gt; classes or values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text generation: continue a pretrained GPT-style model (a Hugging Face folder) on your text.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>
@@ -2581,6 +2613,10 @@ Restore them now? If you discard them they are gone for good.</source>
     </message>
     <message>
         <source>next token of {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sized to: {info}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

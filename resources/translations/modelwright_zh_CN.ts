@@ -260,6 +260,38 @@
         <source>project, data reference, launch.sh and the Modelwright core: train on several GPUs or machines with torchrun (DistributedDataParallel).</source>
         <translation>项目、数据引用、launch.sh 和 Modelwright 核心：用 torchrun 在多个 GPU 或多台机器上训练（DistributedDataParallel）。</translation>
     </message>
+    <message>
+        <source>The classic first Keras network: 2 inputs -&gt; Dense(3, relu) -&gt; Dense(1, sigmoid).</source>
+        <translation>经典的 Keras 入门网络：2 个输入 -&gt; Dense(3, relu) -&gt; Dense(1, sigmoid)。</translation>
+    </message>
+    <message>
+        <source>Tables: two hidden Dense layers with ReLU and Dropout, then classes or values.</source>
+        <translation>表格：两个带 ReLU 和 Dropout 的隐藏 Dense 层，然后输出类别或数值。</translation>
+    </message>
+    <message>
+        <source>Images: Conv-BatchNorm-ReLU-Pool blocks, global average pooling, then classes.</source>
+        <translation>图片：Conv-BatchNorm-ReLU-Pool 模块，全局平均池化，然后输出类别。</translation>
+    </message>
+    <message>
+        <source>Labelled text: token Embedding -&gt; LSTM (last state) -&gt; classes.</source>
+        <translation>带标签的文本：词元 Embedding -&gt; LSTM（最后状态）-&gt; 类别。</translation>
+    </message>
+    <message>
+        <source>Labelled text: Embedding + positions -&gt; 2 Transformer encoder layers -&gt; mean pooling -&gt; classes.</source>
+        <translation>带标签的文本：Embedding + 位置编码 -&gt; 2 个 Transformer 编码器层 -&gt; 平均池化 -&gt; 类别。</translation>
+    </message>
+    <message>
+        <source>Text generation: a small GPT (4 causal decoder blocks, 128 wide) with a tied LM head.</source>
+        <translation>文本生成：小型 GPT（4 个因果解码器块，宽度 128），语言模型头与嵌入共享权重。</translation>
+    </message>
+    <message>
+        <source>Labelled text on a pretrained encoder (bundled MiniLM or a Hugging Face folder): mean pooling -&gt; classes or values.</source>
+        <translation>在预训练编码器（内置 MiniLM 或 Hugging Face 文件夹）上处理带标签的文本：平均池化 -&gt; 类别或数值。</translation>
+    </message>
+    <message>
+        <source>Text generation: continue a pretrained GPT-style model (a Hugging Face folder) on your text.</source>
+        <translation>文本生成：在你的文本上继续训练 GPT 类预训练模型（Hugging Face 文件夹）。</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>
@@ -2591,6 +2623,10 @@ Restore them now? If you discard them they are gone for good.</source>
     <message>
         <source>next token of {n}</source>
         <translation>{n} 个词元中的下一个</translation>
+    </message>
+    <message>
+        <source>Sized to: {info}</source>
+        <translation>尺寸：{info}</translation>
     </message>
     <message>
         <source>Sizes from the project&apos;s data: {info}</source>

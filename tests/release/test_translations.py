@@ -79,7 +79,7 @@ def test_qt_translates_the_menus_and_standard_buttons(qapp, chinese):
 
 
 def test_names_the_core_shows_in_the_window_are_listed_for_translation():
-    """Layer categories, export formats and task names come from the Qt-free core: a new one
+    """Layer categories, export formats, template descriptions and task names come from the Qt-free core: a new one
     must be added to app/ui/core_texts.py (and translated) to appear in Chinese."""
     from app.core.export import format_choices
     from app.core.graph.registry import layer_specs
@@ -88,6 +88,9 @@ def test_names_the_core_shows_in_the_window_are_listed_for_translation():
     names = {spec.category for spec in layer_specs()}
     names |= {text for _, title, description in format_choices() for text in (title, description)}
     names |= {"binary", "classification", "regression", "language-model"}
+    from app.core.graph.templates import describe_template, template_names
+
+    names |= {describe_template(name) for name in template_names()}
     assert names - ALL == set()
 
 

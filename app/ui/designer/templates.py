@@ -122,6 +122,7 @@ class TemplateGallery(QDialog):
 
     def refresh(self, note: str = "") -> None:
         from app.core.graph.templates import build_template_graph, describe_template, template_names
+        from app.ui.core_texts import core_text
 
         current = self.chosen()
         self.list.clear()
@@ -132,11 +133,12 @@ class TemplateGallery(QDialog):
             try:
                 build_template_graph(name, info)
             except Exception as exc:  # noqa: BLE001 - TemplateError and friends: shown as the reason
-                item.setText(f"{title}\n{describe_template(name)}\n✗ {exc}")
+                item.setText(f"{title}\n{core_text(describe_template(name))}\n✗ {exc}")
                 item.setFlags(Qt.ItemFlag.NoItemFlags)
                 item.setToolTip(str(exc))
             else:
-                item.setText(f"{title}\n{describe_template(name)}\n{self.tr('Sized to')}: {self.describe_info(info)}")
+                sized = self.tr("Sized to: {info}").format(info=self.describe_info(info))
+                item.setText(f"{title}\n{core_text(describe_template(name))}\n{sized}")
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.list.addItem(item)
             if name == current and item.flags() & Qt.ItemFlag.ItemIsEnabled:
