@@ -154,18 +154,40 @@ class _PlannedBatches(Dataset):
         return self.rows.read(indices, train, seed, step)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """The batches a run of requests is expected to ask for: ``order`` cut into ``size`` from ``start``."""
+
+    order: torch.Tensor
+    start: int
+    size: int
+    train: bool
+    seed: int
+    step: int
+
+    def __len__(self) -> int:
+        return -(-(len(self.order) - self.start) // self.size)
+
+    def key(self, i: int) -> tuple:
+        s = self.start + i * self.size
+        return self.order[s:s + self.size], self.train, self.seed, self.step + i
+
+
 class _PlanSampler(Sampler):
     """Yields the batch keys of the current read-ahead plan; the plan changes between runs."""
 
     def __init__(self) -> None:
-        self.plan: list[tuple] = []
+        self.plan: _Plan | None = None
 
     def __iter__(self):
         # Indices travel to the workers as small numpy arrays (a tensor would be moved to shared memory).
-        return ((indices.numpy().copy(), train, seed, step) for indices, train, seed, step in self.plan)
+        plan = self.plan
+        for i in range(len(plan) if plan is not None else 0):
+            indices, train, seed, step = plan.key(i)
+            yield indices.numpy().copy(), train, seed, step
 
     def __len__(self) -> int:
-        return len(self.plan)
+        return len(self.plan) if self.plan is not None else 0
 
 
 def _as_is(batch):
@@ -212,7 +234,7 @@ class StreamingSplit:
         self._loader: DataLoader | None = None
         self._sampler = _PlanSampler()
         self._iter: Iterator | None = None
-        self._expected: list[tuple] = []
+        self._expected: _Plan | None = None
         self._next = 0
         self._order: torch.Tensor | None = None
         self._position: torch.Tensor | None = None
@@ -228,14 +250,14 @@ class StreamingSplit:
         return order
 
     def batch(self, indices: torch.LongTensor, *, train: bool = False, seed: int = 0, step: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-        if self._iter is not None and self._next < len(self._expected):
-            expected = self._expected[self._next]
+        if self._iter is not None and self._expected is not None and self._next < len(self._expected):
+            expected = self._expected.key(self._next)
             if expected[1] == train and (not train or (expected[2], expected[3]) == (seed, step)) \
                     and torch.equal(expected[0], indices):
                 self._next += 1
                 return next(self._iter)
         plan = self._plan(indices, train, seed, step)
-        if len(plan) < 2:
+        if plan is None or len(plan) < 2:
             return self._rows.read(indices, train, seed, step)
         self._start(plan)
         self._next = 1
@@ -253,7 +275,7 @@ class StreamingSplit:
     def close(self) -> None:
         """Stop the reader processes (they also stop when the split is garbage collected)."""
         self._iter = None
-        self._expected = []
+        self._expected = None
         if self._loader is not None:
             iterator = getattr(self._loader, "_iterator", None)
             if iterator is not None and hasattr(iterator, "_shutdown_workers"):
@@ -262,32 +284,29 @@ class StreamingSplit:
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.update(_loader=None, _iter=None, _expected=[], _next=0, _sampler=_PlanSampler())
+        state.update(_loader=None, _iter=None, _expected=None, _next=0, _sampler=_PlanSampler())
         return state
 
     # --- read-ahead ------------------------------------------------------------------
-    def _plan(self, indices: torch.Tensor, train: bool, seed: int, step: int) -> list[tuple]:
+    def _plan(self, indices: torch.Tensor, train: bool, seed: int, step: int) -> _Plan | None:
         """The batches that follow ``indices`` in the last epoch order, or in row order."""
         n = len(indices)
         if n == 0:
-            return []
+            return None
         order = self._order
-        start = None
         if order is not None and len(order) == len(self):
             if self._position is None:
                 self._position = torch.empty_like(order)
                 self._position[order] = torch.arange(len(order))
             p = int(self._position[int(indices[0])])
             if torch.equal(order[p:p + n], indices):
-                start = p
-        if start is None:
-            first = int(indices[0])
-            if not torch.equal(indices, torch.arange(first, first + n)):
-                return []
-            order, start = torch.arange(len(self)), first
-        return [(order[s:s + n], train, seed, step + i) for i, s in enumerate(range(start, len(order), n))]
+                return _Plan(order, p, n, train, seed, step)
+        first = int(indices[0])
+        if first + n <= len(self) and torch.equal(indices, torch.arange(first, first + n)):
+            return _Plan(torch.arange(len(self)), first, n, train, seed, step)
+        return None
 
-    def _start(self, plan: list[tuple]) -> None:
+    def _start(self, plan: _Plan) -> None:
         if self._loader is None:
             workers = self.workers
             self._loader = DataLoader(
