@@ -8,6 +8,7 @@ traceback). Heavy imports (torch, pandas) happen inside the handlers so ``--help
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import sys
 import traceback
@@ -332,6 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``main.py validate X | head``): stop quietly, like other tools.
+        # Point stdout at devnull so the interpreter's final flush does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - the CLI's contract: one line, exit 1
         if args.debug:
             traceback.print_exc()
