@@ -44,6 +44,9 @@ def test_finetune_lm_on_a_local_gpt2_folder(folders, main_py):
     assert made.returncode == 0, made.stderr
     run = root / "lm-run"
     assert main_py("train", project, "--steps", "6", "--batch-size", "4", "--out", run).returncode == 0
+    generated = main_py("generate", run, "--prompt", "the", "--tokens", "12", "--seed", "1")
+    assert generated.returncode == 0, generated.stderr
+    assert generated.stdout.strip().startswith("the") and len(generated.stdout.strip()) > len("the")
     exported = main_py("export", run, "--format", "hf", "--out", root / "lm-hf")
     assert exported.returncode == 0, exported.stderr
 

@@ -90,6 +90,23 @@ class PretrainedTokenizer(Tokenizer):
         """Ids of running text, without [CLS]/[SEP] markers (for language-model token streams)."""
         return self.backend.encode(text, add_special_tokens=False).ids
 
+    def split(self, text: str) -> list[str]:
+        return self.backend.encode(text, add_special_tokens=False).tokens
+
+    def unknown_pieces(self, text: str) -> list[str]:
+        """Stretches of ``text`` the base can only read as its unknown token (none for byte-level BPE)."""
+        unk_token = getattr(self.backend.model, "unk_token", None)
+        unk_id = self.backend.token_to_id(unk_token) if unk_token else None
+        if unk_id is None:
+            return []
+        encoding = self.backend.encode(text, add_special_tokens=False)
+        return list(dict.fromkeys(text[a:b] for i, (a, b) in zip(encoding.ids, encoding.offsets) if i == unk_id))
+
+    @property
+    def end_token_id(self) -> int | None:
+        """GPT-2 style bases end a text with ``<|endoftext|>``; generation stops there."""
+        return self.backend.token_to_id("<|endoftext|>")
+
     def decode(self, ids: Iterable[int]) -> str:
         return self.backend.decode([int(i) for i in ids], skip_special_tokens=True)
 
