@@ -195,6 +195,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
+    from app.core.train.startup import import_training_modules
+
+    import_training_modules()  # torch, pandas, ... without the garbage collector's rescans
     from app.core.errors import ModelwrightError
     from app.core.train.api import train_project
     from app.core.train.cli_progress import TextProgress
@@ -227,6 +230,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
+    from app.core.train.startup import import_training_modules
+
+    import_training_modules()
     from app.core.experiments.search import run_search
     from app.core.experiments.space import load_space
 

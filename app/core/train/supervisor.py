@@ -197,6 +197,9 @@ def child_main(events, commands, job: dict) -> None:
     result = {"kind": "finished", "status": "failed", "run_dir": str(run_dir) if run_dir else None,
               "error": None, "details": None, "stop_reason": None}
     try:
+        from app.core.train.startup import import_training_modules
+
+        import_training_modules()  # this process exists to train: its imports are frozen
         threads = job.get("threads")
         if threads:
             import torch
