@@ -35,6 +35,10 @@ class GraphModule(nn.ModuleDict):
         self.output_id = output_id
         # (node id, the node ids it reads, the intermediates no later node needs)
         self._plan = tuple(plan)
+        # A plain chain (one input, each node reading only the one before) runs like
+        # nn.Sequential, without the bookkeeping of intermediates: the common case, and the
+        # one where that bookkeeping weighs most (thousands of tiny steps).
+        self._chain = _chain_of(self._plan, self.input_ids, output_id)
 
     def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
         if len(inputs) != len(self.input_ids):
@@ -42,12 +46,30 @@ class GraphModule(nn.ModuleDict):
                 f"The model takes {len(self.input_ids)} input(s) ({', '.join(self.input_ids)}) "
                 f"but was given {len(inputs)}."
             )
+        if self._chain is not None:
+            x = inputs[0]
+            modules = self._modules  # looked up on every call, so a replaced submodule is used
+            for node_id in self._chain:
+                x = modules[node_id](x)
+            return x
         values: dict[str, torch.Tensor] = dict(zip(self.input_ids, inputs))
         for node_id, sources, release in self._plan:
             values[node_id] = self[node_id](*[values[s] for s in sources])
             for name in release:
                 del values[name]
         return values[self.output_id]
+
+
+def _chain_of(plan, input_ids: tuple[str, ...], output_id: str) -> tuple[str, ...] | None:
+    """The node ids in order when the plan is a single chain from the one input to the output."""
+    if len(input_ids) != 1 or not plan or plan[-1][0] != output_id:
+        return None
+    previous = input_ids[0]
+    for node_id, sources, _release in plan:
+        if sources != (previous,):
+            return None
+        previous = node_id
+    return tuple(node_id for node_id, _sources, _release in plan)
 
 
 def compile_graph(graph: Graph) -> GraphModule:
