@@ -5,6 +5,15 @@ Points arrive in batches (≤ 20 messages a second) into growing numpy buffers; 
 redraws at most 25 times a second with ``setData`` on the visible curves only, with peak
 downsampling and clipping to the view, so a run of a million steps draws as fast as a
 short one (the pattern of pyqtgraph's ``examples/scrollingPlots.py``).
+
+The GUI shares the machine with the training process, so a frame must be cheap
+(``benchmarks/gui_latency.py``). Measured on the Train view, a frame cost 25-70 ms, most of
+it the axes: pyqtgraph redraws every axis (and its grid lines) whenever its range moves,
+and with auto-range the ranges moved on every frame. Here the views follow the data in
+steps instead (x up to the next round number, y to round bounds; kept from running
+minima and maxima, never a pass over all points), the axes are cached as pixmaps and drawn
+again only when their range steps, the grid has major lines only, a frame paints once,
+and the redraw rate adapts to what a frame costs. A hidden view does not redraw at all.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -28,8 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 REDRAW_MS = 40
-#: Painting may use at most this share of the GUI thread; slower paints space redraws out.
-PAINT_SHARE = 0.25
+#: Redrawing may use at most this share of the GUI thread (and of a core the training
+#: process would otherwise have); slower frames space redraws out.
+PAINT_SHARE = 0.05
 MAX_REDRAW_MS = 250
 #: Evaluation points get a dot only while there are few enough to tell apart.
 MAX_SYMBOLS = 100
@@ -83,6 +94,72 @@ def smooth(values: np.ndarray, weight: float, state: tuple[float, int] = (0.0, 0
     return out, (ema, count)
 
 
+_NICE_CEILINGS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is at
+    least ``value``: where a growing x axis ends, so it moves about ten times a decade."""
+    if not (value > 0 and math.isfinite(value)):
+        return 1.0
+    scale = 10.0 ** math.floor(math.log10(value))
+    return next(m * scale for m in _NICE_CEILINGS if m * scale >= value * (1 - 1e-9))
+
+
+def nice_bounds(low: float, high: float, divisions: int = 4) -> tuple[float, float]:
+    """``low``..``high`` widened to multiples of a 1-2-5 step (about ``divisions`` of them),
+    so the bounds move only when the data crosses a step."""
+    if high <= low:
+        pad = abs(high) * 0.05 or 1.0
+        low, high = low - pad, high + pad
+    raw = (high - low) / divisions
+    scale = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * scale for m in (1.0, 2.0, 5.0, 10.0) if m * scale >= raw * (1 - 1e-9))
+    return math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step
+
+
+class Bounds:
+    """Running minimum and maximum of the finite values seen (and the smallest positive
+    one, for log axes), so following the data costs O(new points) per frame."""
+
+    def __init__(self) -> None:
+        self.low = math.inf
+        self.high = -math.inf
+        self.low_positive = math.inf
+
+    def add(self, values) -> None:
+        values = np.asarray(values, dtype=float)
+        values = values[np.isfinite(values)]
+        if values.size:
+            self.low = min(self.low, float(values.min()))
+            self.high = max(self.high, float(values.max()))
+            positive = values[values > 0]
+            if positive.size:
+                self.low_positive = min(self.low_positive, float(positive.min()))
+
+    @staticmethod
+    def joined(*parts: "Bounds") -> "Bounds":
+        out = Bounds()
+        for part in parts:
+            out.low, out.high = min(out.low, part.low), max(out.high, part.high)
+            out.low_positive = min(out.low_positive, part.low_positive)
+        return out
+
+    @property
+    def empty(self) -> bool:
+        return self.low > self.high
+
+    def view_range(self, log: bool) -> tuple[float, float] | None:
+        """Round bounds in view coordinates (log10 of the values on a log axis)."""
+        if self.empty:
+            return None
+        if log:
+            if not math.isfinite(self.low_positive):
+                return None
+            return nice_bounds(math.log10(self.low_positive), math.log10(max(self.high, self.low_positive)))
+        return nice_bounds(self.low, self.high)
+
+
 def _plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_label: str, colspan: int = 1) -> pg.PlotItem:
     plot = layout.addPlot(row=row, col=col, colspan=colspan, title=title)
     plot.showGrid(x=True, y=True, alpha=0.2)
@@ -90,7 +167,32 @@ def _plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_lab
     plot.addLegend(offset=(-10, 10), labelTextColor="#222222", brush=pg.mkBrush(255, 255, 255, 210))
     plot.setDownsampling(auto=True, mode="peak")
     plot.setClipToView(True)
+    plot.disableAutoRange()  # the view follows the data in steps (TrainingPlots._follow_data)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        # Grid lines at the major ticks only (each level of minor lines cost ~10 ms a frame),
+        # and the axis kept as a pixmap until its range or size changes.
+        axis.setStyle(maxTickLevel=0)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     return plot
+
+
+def _cache_legend(plot: pg.PlotItem) -> None:
+    """Keep the legend's entries as pixmaps: they change only when a curve is added."""
+    for sample, label in plot.legend.items:
+        for item in (plot.legend, sample, label):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+class _GraphicsView(pg.GraphicsLayoutWidget):
+    """Remembers how long its last paint took (the redraw rate adapts to it)."""
+
+    paint_ms = 0.0
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        started = time.perf_counter()
+        super().paintEvent(event)
+        self.paint_ms = (time.perf_counter() - started) * 1000
 
 
 class TrainingPlots(QWidget):
@@ -101,7 +203,7 @@ class TrainingPlots(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         pg.setConfigOptions(antialias=False)
-        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics = _GraphicsView()
         self.graphics.setBackground("w")
         self.loss_plot = _plot(self.graphics, 0, 0, self.tr("Loss"), self.tr("step"), colspan=2)
         self.metric_plot = _plot(self.graphics, 1, 0, self.tr("Validation metrics"), self.tr("epoch"))
@@ -116,6 +218,7 @@ class TrainingPlots(QWidget):
         self.val_curve = self.loss_plot.plot(pen=pg.mkPen(COLORS[3], width=1), symbol="o", symbolSize=5,
                                              symbolBrush=COLORS[3], name=self.tr("validation"))
         self.lr_curve = self.lr_plot.plot(pen=pg.mkPen(COLORS[4], width=1))
+        _cache_legend(self.loss_plot)
         self.best_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#2ca02c", width=1, style=Qt.PenStyle.DashLine),
                                          label=self.tr("best"), labelOpts={"position": 0.92, "color": "#2ca02c"})
         self.stop_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=1, style=Qt.PenStyle.DashLine),
@@ -135,7 +238,7 @@ class TrainingPlots(QWidget):
         self.log_check.toggled.connect(self._on_log_check_toggled)
         self.raw_check = QCheckBox(self.tr("Raw steps"))
         self.raw_check.setChecked(True)
-        self.raw_check.toggled.connect(self.raw_curve.setVisible)
+        self.raw_check.toggled.connect(self._on_raw_check_toggled)
         self.smoothing = QDoubleSpinBox()
         self.smoothing.setRange(0.0, 0.999)
         self.smoothing.setDecimals(3)
@@ -162,11 +265,21 @@ class TrainingPlots(QWidget):
         layout.addLayout(tools)
         layout.addWidget(self.graphics, 1)
 
+        # Each plot follows the data until the user pans or zooms it; Auto-range (here or
+        # pyqtgraph's own "A" button) makes it follow again.
+        self._follow: dict[pg.PlotItem, bool] = {}
+        self._applied: dict[pg.PlotItem, tuple] = {}
+        for plot in (self.loss_plot, self.metric_plot, self.lr_plot):
+            self._follow[plot] = True
+            plot.sigRangeChangedManually.connect(lambda _mask, plot=plot: self._follow.__setitem__(plot, False))
+            plot.autoBtn.clicked.connect(lambda *_args, plot=plot: self._follow_again(plot))
+
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
-        self.timer.timeout.connect(self.redraw)
+        self.timer.timeout.connect(self._on_timer_timeout)
         self.timer.start()
         self._overlay_items: list = []
+        self._overlay_bounds = {"loss_x": Bounds(), "loss_y": Bounds(), "metric_x": Bounds(), "metric_y": Bounds()}
         self.reset()
 
     # --- data in -----------------------------------------------------------------------------
@@ -183,6 +296,13 @@ class TrainingPlots(QWidget):
         self.best_metric_line.setVisible(False)
         self.stop_line.setVisible(False)
         self.redraws = 0
+        self._bounds = {name: Bounds() for name in ("steps", "raw", "smoothed", "lr", "record_steps",
+                                                    "record_losses", "epochs", "metrics")}
+        for plot in self._follow:
+            self._follow[plot] = True
+        self._applied = {}
+        self._best: tuple[float, float | None] | None = None
+        self._drawn_records = -1
         self._dirty = True
 
     def add_losses(self, steps, losses, lrs=None) -> None:
@@ -191,13 +311,25 @@ class TrainingPlots(QWidget):
         self.raw.extend(steps, losses)
         values, self._ema = smooth(np.asarray(losses, dtype=float), self.smoothing.value(), self._ema)
         self.smoothed.extend(steps, values)
+        bounds = self._bounds
+        bounds["steps"].add(steps)
+        bounds["raw"].add(losses)
+        bounds["smoothed"].add(values)
         if lrs:
             self.lr.extend(steps, lrs)
+            bounds["lr"].add(lrs)
         self._dirty = True
 
     def add_records(self, records) -> None:
         if records:
             self.records.extend(dict(r) for r in records)
+            bounds = self._bounds
+            for r in records:
+                bounds["record_steps"].add([r.get("step", math.nan)])
+                bounds["record_losses"].add([r.get("train_loss", math.nan), r.get("val_loss", math.nan)])
+                bounds["epochs"].add([r.get("epoch", math.nan)])
+                bounds["metrics"].add([v for k, v in r.items() if k.startswith("val_") and k != "val_loss"
+                                       and isinstance(v, (int, float))])
             self._dirty = True
 
     def load_history(self, records) -> None:
@@ -205,15 +337,14 @@ class TrainingPlots(QWidget):
         self.add_records(records)
         if self.lr.n == 0 and records:
             self.lr.extend([r["step"] for r in records], [r.get("lr", math.nan) for r in records])
+            self._bounds["lr"].add([r.get("lr", math.nan) for r in records])
 
     def set_best(self, step: float | None, epoch: float | None) -> None:
+        """Mark the best evaluation so far (drawn with the next frame, not one of its own)."""
         if step is None:
             return
-        self.best_line.setPos(step)
-        self.best_line.setVisible(True)
-        if epoch is not None:
-            self.best_metric_line.setPos(epoch)
-            self.best_metric_line.setVisible(True)
+        self._best = (step, epoch)
+        self._dirty = True
 
     def mark_stop(self, step: float) -> None:
         self.stop_line.setPos(step)
@@ -225,6 +356,7 @@ class TrainingPlots(QWidget):
         for plot, item in self._overlay_items:
             plot.removeItem(item)
         self._overlay_items = []
+        self._overlay_bounds = {name: Bounds() for name in self._overlay_bounds}
         for i, (name, rows) in enumerate(runs):
             color = COLORS[(i + 5) % len(COLORS)]
             pen = pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine)
@@ -234,10 +366,14 @@ class TrainingPlots(QWidget):
             values = np.array([r.get(key, math.nan) for r in rows], dtype=float)
             item = self.loss_plot.plot(steps, values, pen=pen, name=f"{name} ({key})")
             self._overlay_items.append((self.loss_plot, item))
+            self._overlay_bounds["loss_x"].add(steps)
+            self._overlay_bounds["loss_y"].add(values)
             for metric in self._metric_keys(rows)[:1]:
                 m = np.array([r.get(metric, math.nan) for r in rows], dtype=float)
                 item = self.metric_plot.plot(epochs, m, pen=pen, name=f"{name} ({metric[4:]})")
                 self._overlay_items.append((self.metric_plot, item))
+                self._overlay_bounds["metric_x"].add(epochs)
+                self._overlay_bounds["metric_y"].add(m)
         self.auto_range()
 
     def metric_curves_keys(self) -> list[str]:
@@ -253,6 +389,15 @@ class TrainingPlots(QWidget):
         return keys
 
     # --- drawing -----------------------------------------------------------------------------
+    def _on_timer_timeout(self) -> None:
+        # A hidden Train page costs nothing; it draws what it missed when shown again.
+        if self.isVisible():
+            self.redraw()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.timer.start(REDRAW_MS)
+
     def redraw(self) -> None:
         if not self._dirty:
             return
@@ -260,21 +405,57 @@ class TrainingPlots(QWidget):
         self.redraws += 1
         started = time.perf_counter()
         self._update_curves()
+        self._follow_data()
+        # Settle the views' transforms now: done inside the paint, it makes the curves
+        # re-clip to the new range and paints the frame a second time.
+        self.graphics.scene().prepareForPaint()
         if self.isVisible():
-            # Paint now, timed, so the redraw rate can adapt to what painting costs here.
-            self.graphics.viewport().repaint()
-            cost_ms = (time.perf_counter() - started) * 1000
+            # The paint itself comes from Qt's event loop, once per frame (a forced repaint
+            # here was followed by a second one for the items it had just made dirty);
+            # the interval adapts to this frame's update and the last frame's paint.
+            cost_ms = (time.perf_counter() - started) * 1000 + self.graphics.paint_ms
             self.timer.setInterval(int(min(MAX_REDRAW_MS, max(REDRAW_MS, cost_ms / PAINT_SHARE))))
 
+    def _follow_data(self) -> None:
+        """Set each following plot's range from the running bounds, when it changed."""
+        log = self.log_check.isChecked()
+        b, overlay = self._bounds, self._overlay_bounds
+        loss_y = [b["smoothed"], b["record_losses"], overlay["loss_y"]]
+        if self.raw_check.isChecked():
+            loss_y.append(b["raw"])
+        lr_y = b["lr"].view_range(log)
+        if lr_y is not None and not log:
+            lr_y = (0.0, nice_ceiling(b["lr"].high * 1.05) if b["lr"].high > 0 else 1.0)
+        targets = {
+            self.loss_plot: (Bounds.joined(b["steps"], b["record_steps"], overlay["loss_x"]),
+                             Bounds.joined(*loss_y).view_range(log)),
+            self.metric_plot: (Bounds.joined(b["epochs"], overlay["metric_x"]),
+                               Bounds.joined(b["metrics"], overlay["metric_y"]).view_range(False)),
+            self.lr_plot: (b["steps"], lr_y),
+        }
+        for plot, (xs, y_range) in targets.items():
+            if not self._follow[plot] or xs.empty or y_range is None:
+                continue
+            x_range = (min(0.0, xs.low), nice_ceiling(xs.high))
+            if self._applied.get(plot) != (x_range, y_range):
+                self._applied[plot] = (x_range, y_range)
+                plot.vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+
     def _update_curves(self) -> None:
+        if self._best is not None:
+            step, epoch = self._best
+            self.best_line.setPos(step)
+            self.best_line.setVisible(True)
+            if epoch is not None:
+                self.best_metric_line.setPos(epoch)
+                self.best_metric_line.setVisible(True)
         self.raw_curve.setData(self.raw.x, self.raw.y)
         self.smooth_curve.setData(self.smoothed.x, self.smoothed.y)
         self.lr_curve.setData(self.lr.x, self.lr.y)
-        if self.lr.n and not self.log_check.isChecked():
-            # A constant learning rate would otherwise sit on an axis centred at zero.
-            high = float(np.nanmax(self.lr.y)) if np.isfinite(self.lr.y).any() else 1.0
-            self.lr_plot.setYRange(0.0, high * 1.15 or 1.0, padding=0)
         records = self.records
+        if len(records) == self._drawn_records:
+            return  # the per-evaluation curves (and their symbols) are as drawn
+        self._drawn_records = len(records)
         symbol = "o" if len(records) <= MAX_SYMBOLS else None
         for curve in [self.epoch_curve, self.val_curve, *self._metric_curves.values()]:
             if curve.opts.get("symbol") != symbol:
@@ -292,23 +473,38 @@ class TrainingPlots(QWidget):
                     curve = self.metric_plot.plot(pen=pg.mkPen(color, width=1), symbol="o", symbolSize=5,
                                                   symbolBrush=color, name=key[4:])
                     self._metric_curves[key] = curve
+                    _cache_legend(self.metric_plot)
                 curve.setData(epochs, np.array([r.get(key, math.nan) for r in records], dtype=float))
         else:
             self.epoch_curve.setData([], [])
             self.val_curve.setData([], [])
 
     def auto_range(self) -> None:
-        for plot in (self.loss_plot, self.metric_plot, self.lr_plot):
-            plot.enableAutoRange()
+        """Show all the data again, and follow it as it grows."""
+        for plot in self._follow:
+            self._follow_again(plot)
+
+    def _follow_again(self, plot: pg.PlotItem) -> None:
+        self._follow[plot] = True
+        self._applied.pop(plot, None)
+        self._follow_data()
 
     def _on_log_check_toggled(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
         self.lr_plot.setLogMode(y=on)
+        self._applied = {}
+        self._dirty = True
+
+    def _on_raw_check_toggled(self, on: bool) -> None:
+        self.raw_curve.setVisible(on)
+        self._dirty = True
 
     def _on_smoothing_value_changed(self, weight: float) -> None:
         values, self._ema = smooth(self.raw.y, weight)
         self.smoothed.clear()
         self.smoothed.extend(self.raw.x, values)
+        self._bounds["smoothed"] = Bounds()
+        self._bounds["smoothed"].add(values)
         self._dirty = True
 
     def _on_scene_mouse_moved(self, event) -> None:

@@ -38,6 +38,11 @@ from app.ui.training.settings_panel import TrainingSettingsPanel
 from app.ui.training.supervisor import TrainingSupervisor
 
 THROUGHPUT_WINDOW_SECONDS = 3.0
+#: Bars and labels follow the run at most this often (seconds), the live diagnosis at most
+#: once a second: as often as a person reads them. Updates arrive up to 20 times a second,
+#: and every repaint of the window is CPU the training process on the same machine loses.
+READOUT_SECONDS = 0.25
+DIAGNOSIS_SECONDS = 1.0
 
 
 def format_duration(seconds: float) -> str:
@@ -81,6 +86,10 @@ class TrainView(QWidget):
         self.last_result: dict | None = None
         self.updates = 0
         self._samples: list[tuple[float, float]] = []
+        self._unshown: dict | None = None  # the latest update not shown in bars and labels yet
+        self._shown_at = -math.inf
+        self._diagnosis_due = False
+        self._diagnosed_at = -math.inf
 
         self.start_button = QPushButton(icon("run"), self.tr("Start"))
         self.start_button.setToolTip(self.tr("Train the project as saved (unsaved changes are saved first)"))
@@ -224,6 +233,9 @@ class TrainView(QWidget):
         self.last_result = None
         self.updates = 0
         self._samples = []
+        self._unshown = None
+        self._shown_at = self._diagnosed_at = -math.inf
+        self._diagnosis_due = False
         self.epoch_bar.setValue(0)
         self.run_bar.setValue(0)
         self.eta_label.clear()
@@ -296,10 +308,27 @@ class TrainView(QWidget):
         self.plots.add_records(update["records"])
         if update["records"]:
             self._records.extend(update["records"])
-            self._diagnose_live()
+            self._diagnosis_due = True
         best = update.get("best") or {}
         if best.get("step") is not None:
             self.plots.set_best(best["step"], best.get("epoch"))
+        self._samples.append((update.get("elapsed", 0.0), update["step"]))
+        while len(self._samples) > 2 and self._samples[-1][0] - self._samples[0][0] > THROUGHPUT_WINDOW_SECONDS:
+            self._samples.pop(0)
+        now = time.monotonic()
+        if self._diagnosis_due and now - self._diagnosed_at >= DIAGNOSIS_SECONDS:
+            self._diagnosis_due, self._diagnosed_at = False, now
+            self._diagnose_live()
+        self._unshown = update
+        if now - self._shown_at >= READOUT_SECONDS:
+            self._shown_at = now
+            self._show_progress()
+
+    def _show_progress(self) -> None:
+        """Bars and labels from the latest update."""
+        update, self._unshown = self._unshown, None
+        if update is None:
+            return
         info = self.run_info
         batches = max(update.get("batches") or 1, 1)
         self.epoch_bar.setValue(int(100 * update["batch"] / batches))
@@ -315,9 +344,6 @@ class TrainView(QWidget):
         eta = elapsed * (1 - fraction) / done if done > 0 else math.nan
         self.eta_label.setText(self.tr("{elapsed} elapsed · {eta} left").format(
             elapsed=format_duration(elapsed), eta=format_duration(eta)))
-        self._samples.append((elapsed, update["step"]))
-        while len(self._samples) > 2 and self._samples[-1][0] - self._samples[0][0] > THROUGHPUT_WINDOW_SECONDS:
-            self._samples.pop(0)
         (t0, s0), (t1, s1) = self._samples[0], self._samples[-1]
         if t1 > t0:
             rate = (s1 - s0) * info.get("samples_per_step", 1) * info.get("units_per_sample", 1) / (t1 - t0)
@@ -337,6 +363,7 @@ class TrainView(QWidget):
     def _on_supervisor_finished(self, result: dict) -> None:
         self.last_result = result
         status = result.get("status")
+        self._show_progress()
         self.plots.redraw()
         if status == "completed":
             if result.get("stop_reason"):
