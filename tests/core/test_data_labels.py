@@ -65,3 +65,13 @@ def test_overrides_past_the_end_of_the_file_say_the_file_changed(iris, tmp_path)
     config.label_overrides = {500: "setosa"}
     with pytest.raises(ModelwrightError, match="the file has changed since it was labelled"):
         prepare(config, tmp_path)
+
+
+def test_the_prepare_function_survives_its_module_being_imported_first():
+    """A submodule import sets the package attribute of its name; none may shadow a public function."""
+    import importlib
+
+    importlib.import_module("app.core.data.pipeline")
+    from app.core.data import prepare as prepare_again
+
+    assert callable(prepare_again) and prepare_again.__name__ == "prepare"

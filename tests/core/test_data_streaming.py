@@ -24,7 +24,7 @@ from app.core.train.engine import Trainer
 from .data_helpers import make_image_folder
 
 # The module, not the function the package exports under the same name.
-prepare_module = importlib.import_module("app.core.data.prepare")
+prepare_module = importlib.import_module("app.core.data.pipeline")
 prepare_fn = prepare_module.prepare
 
 

@@ -19,13 +19,13 @@ _EXPORTS = {
     "DataInfo": "info",
     "ImageSplit": "datasets",
     "NewData": "preprocessor",
-    "PreparedData": "prepare",
+    "PreparedData": "pipeline",
     "Preprocessor": "preprocessor",
     "TensorSplit": "datasets",
     "TokenStreamSplit": "datasets",
     "TrainingSplit": "datasets",
     "inspect_source": "inspection",
-    "prepare": "prepare",
+    "prepare": "pipeline",
     "synthetic_config": "synthetic",
 }
 

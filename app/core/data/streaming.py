@@ -403,7 +403,7 @@ def _prune(root: Path, keep: str, source: str | None) -> None:
 
 def open_prepared(folder: Path, *, workers: int | None = None):
     """The :class:`PreparedData` of a finished cache entry."""
-    from app.core.data.prepare import PreparedData
+    from app.core.data.pipeline import PreparedData
 
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     info = DataInfo.from_dict(meta["info"])
@@ -432,7 +432,7 @@ def prepare_images_streaming(config: DataConfig, base_dir, root: Path, paths: li
                              image, report, *, workers: int | None = None):
     """Decode every image once into a uint8 memmap; the rest as in the in-memory path."""
     from app.core.data.images import load_image
-    from app.core.data.prepare import _image_task, _split_parts, channel_stats
+    from app.core.data.pipeline import _image_task, _split_parts, channel_stats
     from app.core.data.preprocessor import ImagePreprocessor
 
     needed = len(paths) * image.channels * image.size[0] * image.size[1]
@@ -749,7 +749,7 @@ def prepare_table_streaming(config: DataConfig, base_dir, path: Path, budget: in
     chunk_bytes = int(min(CHUNK_BYTES, max(64 * 1024, budget // 16)))
 
     def write(folder: Path) -> dict:
-        from app.core.data.prepare import _checked_task, _source_name, _split_parts
+        from app.core.data.pipeline import _checked_task, _source_name, _split_parts
 
         name = _source_name(config)
         features, targets = config.feature_columns(), config.target_columns()
