@@ -103,3 +103,14 @@ def test_a_hidden_view_skips_its_timed_frames_and_draws_when_shown(qtbot, plots)
     plots.show()
     qtbot.waitUntil(lambda: plots.redraws == 1, timeout=2000)
     assert len(plots.raw_curve.getData()[0]) == 100
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_the_curves_export_as_png_and_svg(plots, tmp_path, suffix):
+    plots.add_losses([1, 2, 3, 4], [1.0, 0.8, 0.6, 0.5])
+    out = plots.export(tmp_path / f"curves{suffix}")
+    data = out.read_bytes()
+    if suffix == ".png":
+        assert data.startswith(b"\x89PNG")
+    else:
+        assert b"<svg" in data[:400] and (b"<path" in data or b"<polyline" in data)

@@ -533,15 +533,37 @@ class TrainingPlots(QWidget):
         return " · ".join(parts)
 
     def export(self, path: str | Path) -> Path:
-        """Write the plots to PNG or SVG (by the file's suffix)."""
-        from pyqtgraph.exporters import ImageExporter, SVGExporter
+        """Write the plots to PNG or SVG (by the file's suffix).
+
+        SVG goes through Qt's own QSvgGenerator: pyqtgraph's SVG exporter fails on these plots.
+        """
+        from pyqtgraph.exporters import ImageExporter
 
         path = Path(path)
         self.redraw()
-        exporter = SVGExporter(self.graphics.scene()) if path.suffix.lower() == ".svg" else ImageExporter(self.graphics.scene())
-        exporter.export(str(path))
+        if path.suffix.lower() == ".svg":
+            self._export_svg(path)
+        else:
+            ImageExporter(self.graphics.scene()).export(str(path))
         self.exported.emit(str(path))
         return path
+
+    def _export_svg(self, path: Path) -> None:
+        from PySide6.QtCore import QRect, QSize
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
+
+        size = self.graphics.size()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(QSize(size.width(), size.height()))
+        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+        generator.setTitle(self.tr("Training curves"))
+        painter = QPainter(generator)
+        try:
+            self.graphics.render(painter)
+        finally:
+            painter.end()
 
     def _on_export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export plots"), "training.png",
