@@ -2632,6 +2632,7 @@ Restore them now? If you discard them they are gone for good.</source>
     <name>TrainView</name>
     <message>
         <source>Start</source>
+        <extracomment>Bars and labels follow the run at most this often (seconds), the live diagnosis at most once a second: as often as a person reads them. Updates arrive up to 20 times a second, and every repaint of the window is CPU the training process on the same machine loses.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2780,7 +2781,7 @@ Restore them now? If you discard them they are gone for good.</source>
     <name>TrainingPlots</name>
     <message>
         <source>Loss</source>
-        <extracomment>Painting may use at most this share of the GUI thread; slower paints space redraws out. Evaluation points get a dot only while there are few enough to tell apart.</extracomment>
+        <extracomment>Redrawing may use at most this share of the GUI thread (and of a core the training process would otherwise have); slower frames space redraws out. Evaluation points get a dot only while there are few enough to tell apart.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2849,6 +2850,10 @@ Restore them now? If you discard them they are gone for good.</source>
     </message>
     <message>
         <source>step {step}: loss {loss:.4g}, smoothed {smooth:.4g}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training curves</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -2641,6 +2641,7 @@ Restore them now? If you discard them they are gone for good.</source>
     <name>TrainView</name>
     <message>
         <source>Start</source>
+        <extracomment>Bars and labels follow the run at most this often (seconds), the live diagnosis at most once a second: as often as a person reads them. Updates arrive up to 20 times a second, and every repaint of the window is CPU the training process on the same machine loses.</extracomment>
         <translation>开始</translation>
     </message>
     <message>
@@ -2790,7 +2791,7 @@ Restore them now? If you discard them they are gone for good.</source>
     <name>TrainingPlots</name>
     <message>
         <source>Loss</source>
-        <extracomment>Painting may use at most this share of the GUI thread; slower paints space redraws out. Evaluation points get a dot only while there are few enough to tell apart.</extracomment>
+        <extracomment>Redrawing may use at most this share of the GUI thread (and of a core the training process would otherwise have); slower frames space redraws out. Evaluation points get a dot only while there are few enough to tell apart.</extracomment>
         <translation>损失</translation>
     </message>
     <message>
@@ -2860,6 +2861,10 @@ Restore them now? If you discard them they are gone for good.</source>
     <message>
         <source>step {step}: loss {loss:.4g}, smoothed {smooth:.4g}</source>
         <translation>第 {step} 步：损失 {loss:.4g}，平滑后 {smooth:.4g}</translation>
+    </message>
+    <message>
+        <source>Training curves</source>
+        <translation>训练曲线</translation>
     </message>
     <message>
         <source>Export plots</source>
