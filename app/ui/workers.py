@@ -149,3 +149,29 @@ def cancel_all(timeout_ms: int = 5000) -> None:
         handle.cancel()
     for handle in list(_running):
         handle.wait(timeout_ms)
+
+
+class PipeReader(QObject):
+    """Lives on its own QThread and re-emits a child job's messages as a Qt signal.
+
+    ``job`` is an :class:`app.core.child_process.ChildJob` (training, search): the reader
+    polls it until its ``finished`` message, then emits ``done`` and quits its thread.
+    """
+
+    received = Signal(object)
+    done = Signal()
+    POLL_SECONDS = 0.1
+
+    def __init__(self, job) -> None:
+        super().__init__()
+        self.job = job
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            while self.job.result is None:
+                for message in self.job.poll(self.POLL_SECONDS):
+                    self.received.emit(message)
+        finally:
+            self.done.emit()
+            QThread.currentThread().quit()

@@ -21,9 +21,10 @@ Example::
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import traceback
+
+from app.core.child_process import ChildJob
 
 
 def _listen(commands, control) -> None:
@@ -80,97 +81,21 @@ def child_main(events, commands, job: dict) -> None:
         pass
 
 
-class SearchProcess:
+class SearchProcess(ChildJob):
     """The parent's handle on a search in a child process (Qt-free). Exactly one
     ``finished`` message ends it, also when the child crashes."""
 
+    process_name = "modelwright-search"
+    child_main = staticmethod(child_main)
+
     def __init__(self, project, space: dict, *, trials: int, strategy: str = "tpe",
                  timeout_minutes: float | None = None, out=None, threads: int | None = None) -> None:
-        self.job = {"project": str(project), "space": dict(space), "trials": int(trials), "strategy": strategy,
-                    "timeout_minutes": timeout_minutes, "out": str(out) if out is not None else None,
-                    "threads": threads}
-        self.result: dict | None = None
-        self._process = None
-        self._events = None
-        self._commands = None
+        super().__init__({"project": str(project), "space": dict(space), "trials": int(trials), "strategy": strategy,
+                          "timeout_minutes": timeout_minutes, "out": str(out) if out is not None else None,
+                          "threads": threads})
 
-    def start(self) -> "SearchProcess":
-        ctx = multiprocessing.get_context("spawn")
-        events_recv, events_send = ctx.Pipe(duplex=False)
-        commands_recv, commands_send = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=child_main, args=(events_send, commands_recv, self.job),
-                                    name="modelwright-search", daemon=True)
-        self._process.start()
-        events_send.close()
-        commands_recv.close()
-        self._events, self._commands = events_recv, commands_send
-        return self
-
-    @property
-    def running(self) -> bool:
-        return self._process is not None and self.result is None
-
-    def stop(self) -> bool:
-        if self._commands is None or self.result is not None:
-            return False
-        try:
-            self._commands.send("stop")
-            return True
-        except (OSError, EOFError, BrokenPipeError):
-            return False
-
-    def poll(self, timeout: float = 0.0) -> list[dict]:
-        """Every message available now (waiting up to ``timeout`` seconds for the first)."""
-        if self._events is None or self.result is not None:
-            return []
-        messages: list[dict] = []
-        wait = timeout
-        while True:
-            try:
-                if not self._events.poll(wait):
-                    break
-                message = self._events.recv()
-            except (EOFError, OSError):
-                messages.append(self._crashed())
-                break
-            wait = 0.0
-            messages.append(message)
-            if message.get("kind") == "finished":
-                self._finish(message)
-                break
-        if self.result is None and not messages and not self._process.is_alive():
-            messages.append(self._crashed())
-        return messages
-
-    def _crashed(self) -> dict:
+    def _crash_result(self, exitcode: int | None) -> dict:
         from app.core.train.supervisor import crash_message
 
-        self._process.join(5)
-        message = {"kind": "finished", "status": "failed", "folder": self.job["out"],
-                   "error": crash_message(self._process.exitcode).replace("training", "search")}
-        self._finish(message)
-        return message
-
-    def _finish(self, message: dict) -> None:
-        self.result = message
-        self._process.join(10)
-        for conn in (self._events, self._commands):
-            try:
-                conn.close()
-            except OSError:
-                pass
-
-    def wait(self, timeout: float | None = None) -> dict | None:
-        import time
-
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.result is None:
-            self.poll(0.2)
-            if deadline is not None and time.monotonic() >= deadline:
-                break
-        return self.result
-
-    def kill(self) -> None:
-        if self._process is not None and self._process.is_alive():
-            self._process.kill()
-            self._process.join(5)
+        return {"kind": "finished", "status": "failed", "folder": self.job["out"],
+                "error": crash_message(exitcode).replace("training", "search")}

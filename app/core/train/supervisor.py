@@ -36,12 +36,13 @@ Example::
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import threading
 import time
 import traceback
 from pathlib import Path
+
+from app.core.child_process import ChildJob
 
 MAX_MESSAGES_PER_SECOND = 20
 COMMANDS = ("pause", "resume", "stop")
@@ -255,58 +256,24 @@ def _read_summary(run_dir) -> dict:
 
 
 # ---------------------------------------------------------------------------- parent side
-class TrainingProcess:
+class TrainingProcess(ChildJob):
     """The parent's handle on one training run in a child process (Qt-free; the GUI reads
     :meth:`poll` from a thread). Exactly one ``finished`` message ends every run, also when
     the child crashes (then with ``status`` failed and a plain message)."""
 
+    process_name = "modelwright-training"
+    commands = COMMANDS
+    child_main = staticmethod(child_main)
+
     def __init__(self, project: str | os.PathLike | None = None, *, out: str | os.PathLike | None = None,
                  resume: str | os.PathLike | None = None, overrides: dict | None = None,
                  threads: int | None = None, lm_tokens_per_sample: int | None = None) -> None:
-        self.job = {"project": str(project) if project is not None else None,
-                    "out": str(out) if out is not None else None,
-                    "resume": str(resume) if resume is not None else None,
-                    "overrides": dict(overrides or {}), "threads": threads,
-                    "lm_tokens_per_sample": lm_tokens_per_sample}
-        self.result: dict | None = None
+        super().__init__({"project": str(project) if project is not None else None,
+                          "out": str(out) if out is not None else None,
+                          "resume": str(resume) if resume is not None else None,
+                          "overrides": dict(overrides or {}), "threads": threads,
+                          "lm_tokens_per_sample": lm_tokens_per_sample})
         self.run_dir: str | None = self.job["out"] or self.job["resume"]
-        self._process = None
-        self._events = None
-        self._commands = None
-        self._lock = threading.Lock()
-
-    def start(self) -> "TrainingProcess":
-        ctx = multiprocessing.get_context("spawn")
-        events_recv, events_send = ctx.Pipe(duplex=False)
-        commands_recv, commands_send = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=child_main, args=(events_send, commands_recv, self.job),
-                                    name="modelwright-training", daemon=True)
-        self._process.start()
-        events_send.close()  # only the child writes events; our copy closed means EOF on its exit
-        commands_recv.close()
-        self._events, self._commands = events_recv, commands_send
-        return self
-
-    @property
-    def running(self) -> bool:
-        return self._process is not None and self.result is None
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
-    def send(self, command: str) -> bool:
-        """Send ``pause``/``resume``/``stop``; False when the child is gone already."""
-        if command not in COMMANDS:
-            raise ValueError(f"unknown command {command!r}")
-        if self._commands is None or self.result is not None:
-            return False
-        with self._lock:
-            try:
-                self._commands.send(command)
-                return True
-            except (OSError, EOFError, BrokenPipeError):
-                return False
 
     def pause(self) -> bool:
         return self.send("pause")
@@ -314,64 +281,10 @@ class TrainingProcess:
     def resume(self) -> bool:
         return self.send("resume")
 
-    def stop(self) -> bool:
-        return self.send("stop")
+    def _on_message(self, message: dict) -> None:
+        if message.get("kind") == "started" and message.get("run_dir"):
+            self.run_dir = message["run_dir"]
 
-    def poll(self, timeout: float = 0.0) -> list[dict]:
-        """Every message available now (waiting up to ``timeout`` seconds for the first)."""
-        if self._events is None or self.result is not None:
-            return []
-        messages: list[dict] = []
-        wait = timeout
-        while True:
-            try:
-                if not self._events.poll(wait):
-                    break
-                message = self._events.recv()
-            except (EOFError, OSError):
-                messages.append(self._crashed())
-                break
-            wait = 0.0
-            messages.append(message)
-            if message.get("kind") == "finished":
-                self._finish(message)
-                break
-            if message.get("kind") == "started" and message.get("run_dir"):
-                self.run_dir = message["run_dir"]
-        if self.result is None and not messages and not self._process.is_alive():
-            # Dead with nothing left in the pipe (a crash that skipped the pipe's EOF).
-            messages.append(self._crashed())
-        return messages
-
-    def _crashed(self) -> dict:
-        self._process.join(5)
-        message = {"kind": "finished", "status": "failed", "run_dir": self.run_dir,
-                   "error": crash_message(self._process.exitcode), "details": None, "stop_reason": None,
-                   "crashed": True}
-        self._finish(message)
-        return message
-
-    def _finish(self, message: dict) -> None:
-        self.result = message
-        self._process.join(10)
-        for conn in (self._events, self._commands):
-            try:
-                conn.close()
-            except OSError:
-                pass
-
-    def wait(self, timeout: float | None = None) -> dict | None:
-        """Drain messages until the run finishes (or ``timeout`` passes); returns the result."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.result is None:
-            left = 0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic()))
-            self.poll(left)
-            if deadline is not None and time.monotonic() >= deadline:
-                break
-        return self.result
-
-    def kill(self) -> None:
-        """Last resort when a stop is not honoured (the window is closing)."""
-        if self._process is not None and self._process.is_alive():
-            self._process.kill()
-            self._process.join(5)
+    def _crash_result(self, exitcode: int | None) -> dict:
+        return {"kind": "finished", "status": "failed", "run_dir": self.run_dir, "error": crash_message(exitcode),
+                "details": None, "stop_reason": None, "crashed": True}

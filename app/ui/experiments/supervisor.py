@@ -14,28 +14,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.core.experiments.process import SearchProcess
+from app.ui.workers import PipeReader
 
-POLL_SECONDS = 0.1
 STOP_GRACE_SECONDS = 10.0
-
-
-class _PipeReader(QObject):
-    received = Signal(object)
-    done = Signal()
-
-    def __init__(self, process: SearchProcess) -> None:
-        super().__init__()
-        self.process = process
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            while self.process.result is None:
-                for message in self.process.poll(POLL_SECONDS):
-                    self.received.emit(message)
-        finally:
-            self.done.emit()
-            QThread.currentThread().quit()
 
 
 class SearchSupervisor(QObject):
@@ -49,7 +30,7 @@ class SearchSupervisor(QObject):
         super().__init__(parent)
         self.process: SearchProcess | None = None
         self._thread: QThread | None = None
-        self._reader: _PipeReader | None = None
+        self._reader: PipeReader | None = None
 
     @property
     def running(self) -> bool:
@@ -62,7 +43,7 @@ class SearchSupervisor(QObject):
                                      timeout_minutes=timeout_minutes, out=out).start()
         self._thread = QThread()
         self._thread.setObjectName("search-pipe")
-        self._reader = _PipeReader(self.process)
+        self._reader = PipeReader(self.process)
         self._reader.moveToThread(self._thread)
         self._reader.received.connect(self._on_reader_received)
         self._reader.done.connect(self._on_reader_done)

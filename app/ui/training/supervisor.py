@@ -19,30 +19,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.core.train.supervisor import TrainingProcess
+from app.ui.workers import PipeReader
 
-POLL_SECONDS = 0.1
 STOP_GRACE_SECONDS = 10.0
-
-
-class _PipeReader(QObject):
-    """Lives on the reader thread: polls the child until its ``finished`` message."""
-
-    received = Signal(object)
-    done = Signal()
-
-    def __init__(self, process: TrainingProcess) -> None:
-        super().__init__()
-        self.process = process
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            while self.process.result is None:
-                for message in self.process.poll(POLL_SECONDS):
-                    self.received.emit(message)
-        finally:
-            self.done.emit()
-            QThread.currentThread().quit()
 
 
 class TrainingSupervisor(QObject):
@@ -60,7 +39,7 @@ class TrainingSupervisor(QObject):
         super().__init__(parent)
         self.process: TrainingProcess | None = None
         self._thread: QThread | None = None
-        self._reader: _PipeReader | None = None
+        self._reader: PipeReader | None = None
         self.status = "idle"
 
     @property
@@ -75,7 +54,7 @@ class TrainingSupervisor(QObject):
                                        lm_tokens_per_sample=lm_tokens_per_sample).start()
         self._thread = QThread()
         self._thread.setObjectName("training-pipe")
-        self._reader = _PipeReader(self.process)
+        self._reader = PipeReader(self.process)
         self._reader.moveToThread(self._thread)
         self._reader.received.connect(self._on_reader_received)
         self._reader.done.connect(self._on_reader_done)
