@@ -78,7 +78,7 @@ def test_pause_resume_stop_and_resume_from_history(qtbot, tmp_path, train_view):
     qtbot.waitUntil(lambda: train_view.plots.raw.n > 0, timeout=RUN_TIMEOUT_MS)
     assert not train_view.settings_panel.isEnabled()  # the run keeps the settings it started with
 
-    with qtbot.waitSignal(train_view.supervisor.status_changed, timeout=5000):
+    with qtbot.waitSignal(train_view.supervisor.status_changed, timeout=RUN_TIMEOUT_MS):
         train_view.pause()
     assert train_view.pause_button.text() == "Resume"
     qtbot.wait(500)  # anything sent before the pause has arrived by now
@@ -87,7 +87,7 @@ def test_pause_resume_stop_and_resume_from_history(qtbot, tmp_path, train_view):
     assert train_view.plots.raw.n == paused_at  # no steps while paused
 
     train_view.resume()
-    qtbot.waitUntil(lambda: train_view.plots.raw.n > paused_at, timeout=10_000)
+    qtbot.waitUntil(lambda: train_view.plots.raw.n > paused_at, timeout=RUN_TIMEOUT_MS)
     with qtbot.waitSignal(train_view.run_finished, timeout=RUN_TIMEOUT_MS) as finished:
         train_view.stop()
     result = finished.args[0]
@@ -104,7 +104,7 @@ def test_pause_resume_stop_and_resume_from_history(qtbot, tmp_path, train_view):
     with qtbot.waitSignal(train_view.supervisor.started, timeout=RUN_TIMEOUT_MS) as started:
         history.resume_button.click()
     assert started.args[0]["step"] == stopped_step  # continues where it stopped
-    qtbot.waitUntil(lambda: train_view.plots.raw.n > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: train_view.plots.raw.n > 0, timeout=RUN_TIMEOUT_MS)
     assert train_view.plots.raw.x[0] == stopped_step + 1
     assert len(train_view.plots.records) >= len(summary.get("final") and read_metrics(run_dir)) - 1
     with qtbot.waitSignal(train_view.run_finished, timeout=RUN_TIMEOUT_MS) as finished:
@@ -117,7 +117,7 @@ def test_a_crashed_child_is_a_failed_run_and_the_window_lives_on(qtbot, tmp_path
     open_project(train_view, keras_seed_project(tmp_path, epochs=400))
     train_view.start()
     qtbot.waitUntil(lambda: train_view.plots.raw.n > 0, timeout=RUN_TIMEOUT_MS)
-    with qtbot.waitSignal(train_view.run_finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(train_view.run_finished, timeout=RUN_TIMEOUT_MS) as finished:
         os.kill(train_view.supervisor.process.pid, signal.SIGKILL)
     result = finished.args[0]
     assert result["status"] == "failed"
