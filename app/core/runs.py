@@ -86,11 +86,12 @@ def run_paths(run_dir: str | os.PathLike) -> RunPaths:
     return RunPaths(Path(run_dir))
 
 
-def default_run_dir(project_path: str | os.PathLike, now: datetime | None = None) -> Path:
-    """``runs/<project-stem>-<YYYYmmdd-HHMMSS>`` next to the project file (never an existing one)."""
+def default_run_dir(project_path: str | os.PathLike, now: datetime | None = None, *, kind: str = "") -> Path:
+    """``runs/<project-stem>[-<kind>]-<YYYYmmdd-HHMMSS>`` next to the project file (never an existing one)."""
     project_path = Path(project_path)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = project_path.resolve().parent / "runs" / f"{project_path.stem}-{stamp}"
+    label = f"{project_path.stem}-{kind}" if kind else project_path.stem
+    base = project_path.resolve().parent / "runs" / f"{label}-{stamp}"
     candidate, n = base, 2
     while candidate.exists():
         candidate = base.with_name(f"{base.name}-{n}")

@@ -37,6 +37,7 @@ from typing import Any, Callable, Sequence
 from app.core.errors import ModelwrightError
 from app.core.experiments.space import SearchSpace, SearchSpaceError
 from app.core.progress import Progress
+from app.core.runs import default_run_dir
 
 STRATEGIES = ("grid", "random", "tpe")
 STUDY_FORMAT = "modelwright-study"
@@ -118,14 +119,7 @@ def trial_name(number: int) -> str:
 
 def default_study_dir(project_path: str | os.PathLike, now: datetime | None = None) -> Path:
     """``runs/<project>-search-<time>`` next to the project file."""
-    project_path = Path(project_path)
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = project_path.resolve().parent / "runs" / f"{project_path.stem}-search-{stamp}"
-    candidate, n = base, 2
-    while candidate.exists():
-        candidate = base.with_name(f"{base.name}-{n}")
-        n += 1
-    return candidate
+    return default_run_dir(project_path, now, kind="search")
 
 
 # ---------------------------------------------------------------------------- optuna pieces
