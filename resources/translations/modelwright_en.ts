@@ -2369,6 +2369,33 @@ Restore them now? If you discard them they are gone for good.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Cannot rename run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot delete run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete {names} and everything in their folders?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RunTableModel</name>
+    <message>
         <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2402,30 +2429,6 @@ Restore them now? If you discard them they are gone for good.</source>
     </message>
     <message>
         <source>Time (s)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot rename run</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot delete run</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Rename run</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>New name:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Delete runs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Delete {names} and everything in their folders?</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2378,6 +2378,33 @@ Restore them now? If you discard them they are gone for good.</source>
         <translation>&lt;b&gt;运行记录&lt;/b&gt;</translation>
     </message>
     <message>
+        <source>Cannot rename run</source>
+        <translation>无法重命名运行</translation>
+    </message>
+    <message>
+        <source>Cannot delete run</source>
+        <translation>无法删除运行</translation>
+    </message>
+    <message>
+        <source>Rename run</source>
+        <translation>重命名运行</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation>删除运行</translation>
+    </message>
+    <message>
+        <source>Delete {names} and everything in their folders?</source>
+        <translation>删除 {names} 及其文件夹中的所有内容？</translation>
+    </message>
+</context>
+<context>
+    <name>RunTableModel</name>
+    <message>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -2412,30 +2439,6 @@ Restore them now? If you discard them they are gone for good.</source>
     <message>
         <source>Time (s)</source>
         <translation>用时（秒）</translation>
-    </message>
-    <message>
-        <source>Cannot rename run</source>
-        <translation>无法重命名运行</translation>
-    </message>
-    <message>
-        <source>Cannot delete run</source>
-        <translation>无法删除运行</translation>
-    </message>
-    <message>
-        <source>Rename run</source>
-        <translation>重命名运行</translation>
-    </message>
-    <message>
-        <source>New name:</source>
-        <translation>新名称：</translation>
-    </message>
-    <message>
-        <source>Delete runs</source>
-        <translation>删除运行</translation>
-    </message>
-    <message>
-        <source>Delete {names} and everything in their folders?</source>
-        <translation>删除 {names} 及其文件夹中的所有内容？</translation>
     </message>
 </context>
 <context>

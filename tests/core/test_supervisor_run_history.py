@@ -52,3 +52,24 @@ def test_rename_and_delete_are_guarded(tmp_path):
         delete_run(tmp_path)
     delete_run(renamed)
     assert not renamed.exists() and [r.name for r in list_runs(tmp_path)] == ["b"]
+
+
+def test_the_index_rereads_only_runs_whose_files_changed(tmp_path):
+    from app.core.train.run_history import RunIndex
+
+    for i in range(5):
+        fake_run(tmp_path, f"r{i}", {"epochs": i}, {"status": "completed", "final": {"val_loss": i}})
+    index = RunIndex()
+    assert len(index.scan(tmp_path)) == 5 and index.reads == 5
+    assert len(index.scan(tmp_path)) == 5 and index.reads == 5  # nothing changed: nothing read
+
+    summary = tmp_path / "runs" / "r2" / "summary.json"
+    summary.write_text(json.dumps({"status": "failed", "final": {"val_loss": 9.5}}))
+    runs = {r.name: r for r in index.scan(tmp_path)}
+    assert index.reads == 6 and runs["r2"].status == "failed" and runs["r2"].final["val_loss"] == 9.5
+
+    fake_run(tmp_path, "new", {}, None)
+    assert index.update(tmp_path / "runs" / "new").status == "running" and index.reads == 7
+    delete_run(tmp_path / "runs" / "r0")
+    assert index.update(tmp_path / "runs" / "r0") is None
+    assert sorted(r.name for r in index.scan(tmp_path)) == ["new", "r1", "r2", "r3", "r4"] and index.reads == 7

@@ -2,13 +2,19 @@
 
 Qt-free so the CLI or a script can use it too. A run is any folder under ``runs/`` holding
 a ``project.mwproj``; one still training (no summary yet) is listed with status
-``running``.
+``running``. A long session piles up hundreds of runs, so :class:`RunIndex` re-reads only the
+runs whose files changed since it last looked.
 
 Example::
 
     for run in list_runs(Path("iris.mwproj").parent):
         print(run.name, run.status, run.final.get("val_accuracy"))
     settings_diff(a.settings, b.settings)    # [("optimizer.lr", 0.001, 0.01), ...]
+
+    index = RunIndex()
+    index.scan(folder)          # every run, read once
+    index.scan(folder)          # only stats the files; re-reads runs that changed
+    index.update(run_dir)       # one run (just started or finished)
 """
 
 from __future__ import annotations
@@ -74,12 +80,67 @@ def read_run(path: Path) -> RunInfo | None:
 
 def list_runs(project_folder: str | os.PathLike) -> list[RunInfo]:
     """The runs under ``project_folder/runs``, newest first."""
-    root = Path(project_folder) / RUNS_FOLDER
-    if not root.is_dir():
-        return []
-    runs = [run for run in (read_run(p) for p in root.iterdir() if p.is_dir()) if run is not None]
-    runs.sort(key=lambda r: (r.modified, r.name), reverse=True)
-    return runs
+    return RunIndex().scan(project_folder)
+
+
+def _newest_first(runs) -> list[RunInfo]:
+    return sorted(runs, key=lambda r: (r.modified, r.name), reverse=True)
+
+
+def _signature(path: Path) -> tuple | None:
+    """What changes when a run's listed facts can change: its three files' sizes, times and inodes
+    (an atomic save is a new inode)."""
+    paths = run_paths(path)
+    stamps = []
+    for file in (paths.project, paths.summary, paths.metrics):
+        try:
+            st = file.stat()
+            stamps.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            stamps.append(None)
+    return None if stamps[0] is None else tuple(stamps)
+
+
+class RunIndex:
+    """The runs of one project folder, remembered between looks: :meth:`scan` stats every run's
+    files and reads only the new or changed ones; :meth:`update` reads one run."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple, RunInfo]] = {}
+        self.reads = 0  # runs read from disk so far (what the cache saves is visible in tests)
+
+    def scan(self, project_folder: str | os.PathLike) -> list[RunInfo]:
+        """The runs under ``project_folder/runs``, newest first."""
+        root = Path(project_folder).resolve() / RUNS_FOLDER
+        folders = [p for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+        entries: dict[Path, tuple[tuple, RunInfo]] = {}
+        for folder in folders:
+            entry = self._read_if_changed(folder)
+            if entry is not None:
+                entries[folder] = entry
+        self._entries = entries
+        return _newest_first(info for _, info in entries.values())
+
+    def update(self, run_dir: str | os.PathLike) -> RunInfo | None:
+        """Re-read one run (None when it is not, or no longer, a run folder)."""
+        folder = Path(run_dir).resolve()
+        entry = self._read_if_changed(folder)
+        if entry is None:
+            self._entries.pop(folder, None)
+            return None
+        self._entries[folder] = entry
+        return entry[1]
+
+    def _read_if_changed(self, folder: Path) -> tuple[tuple, RunInfo] | None:
+        signature = _signature(folder)
+        if signature is None:
+            return None
+        known = self._entries.get(folder)
+        if known is not None and known[0] == signature:
+            return known
+        info = read_run(folder)
+        self.reads += 1
+        return None if info is None else (signature, info)
 
 
 def flatten(settings: dict, prefix: str = "") -> dict:

@@ -1,9 +1,12 @@
 """Run history: every run of the project with its settings and final metrics; overlay the
-curves of several, compare the settings of two, rename, delete, open or resume one."""
+curves of several, compare the settings of two, rename, delete, open or resume one.
+
+A run starting or finishing changes its own row only (:meth:`RunHistory.update_run`); a
+full :meth:`RunHistory.refresh` stats every run folder but re-reads only the changed ones."""
 
 from __future__ import annotations
 
-import math
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,20 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import ModelwrightError
-from app.core.train.run_history import RunInfo, delete_run, list_runs, rename_run, settings_diff
+from app.core.train.run_history import RunIndex, RunInfo, delete_run, rename_run, settings_diff
 from app.ui import dialogs
+from app.ui.training.run_table import RunTableModel
+from app.ui.training.run_table import format_value as _fmt
 
-MAX_METRIC_COLUMNS = 3
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return "—" if not math.isfinite(value) else f"{value:.4g}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value))
-    return str(value)
+# Column widths follow the texts of at most this many rows (the visible ones first), so
+# fitting them costs the same with 10 runs as with 1,000.
+RESIZE_PRECISION_ROWS = 50
 
 
 class SettingsDiffDialog(QDialog):
@@ -80,14 +78,21 @@ class RunHistory(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.folder: Path | None = None
-        self.runs: list[RunInfo] = []
-        self.table = QTableWidget(0, 0)
+        self.index = RunIndex()
+        self.model = RunTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(RESIZE_PRECISION_ROWS)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.model.modelReset.connect(lambda: header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
-        self.table.itemSelectionChanged.connect(self._on_table_item_selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_item_selection_changed)
         self.overlay_check = QCheckBox(self.tr("Overlay selected"))
         self.overlay_check.setToolTip(self.tr("Draw the curves of the selected runs over the current plots"))
         self.overlay_check.toggled.connect(self._emit_overlays)
@@ -118,48 +123,47 @@ class RunHistory(QWidget):
         self.busy_run: str | None = None
         self._on_table_item_selection_changed()
 
+    @property
+    def runs(self) -> list[RunInfo]:
+        """The listed runs, newest first (the table's rows)."""
+        return self.model.runs
+
     def set_folder(self, folder: Path | None) -> None:
+        if folder != self.folder:
+            self.index = RunIndex()
         self.folder = folder
         self.refresh()
 
     def refresh(self) -> None:
-        selected = {run.name for run in self.selected_runs()}
-        self.runs = list_runs(self.folder) if self.folder is not None else []
-        metric_keys: list[str] = []
-        for run in self.runs:
-            for key in run.final:
-                if key.startswith("val_") and key != "val_loss" and key not in metric_keys:
-                    metric_keys.append(key)
-        metric_keys = metric_keys[:MAX_METRIC_COLUMNS]
-        headers = [self.tr("Run"), self.tr("Status"), self.tr("Epochs"), self.tr("Batch"), self.tr("Optimizer"),
-                   self.tr("LR"), self.tr("Train loss"), self.tr("Val loss")] + metric_keys + [self.tr("Time (s)")]
-        self.table.blockSignals(True)
-        self.table.clear()
-        self.table.setColumnCount(len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.setRowCount(len(self.runs))
-        for r, run in enumerate(self.runs):
-            s = run.settings
-            optimizer = s.get("optimizer") or {}
-            epochs = run.summary.get("epochs_completed")
-            values = [run.name, run.status, f"{epochs if epochs is not None else '—'}/{s.get('steps') or s.get('epochs', 10)}",
-                      _fmt(s.get("batch_size", 32)), _fmt(optimizer.get("name", "adam")), _fmt(optimizer.get("lr", 1e-3)),
-                      _fmt(run.final.get("train_loss")), _fmt(run.final.get("val_loss"))]
-            values += [_fmt(run.final.get(k)) for k in metric_keys]
-            values.append(_fmt(run.summary.get("elapsed_seconds")))
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if c >= 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if run.summary.get("error"):
-                    item.setToolTip(run.summary["error"])
-                self.table.setItem(r, c, item)
-            if run.name in selected:
-                self.table.selectRow(r)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.blockSignals(False)
-        self._on_table_item_selection_changed()
+        """List the runs on disk again (new, changed, renamed or deleted folders); keeps the selection."""
+        self._keeping_selection(lambda: self.model.set_runs(
+            self.index.scan(self.folder) if self.folder is not None else []))
+
+    def update_run(self, run_dir: str | os.PathLike) -> None:
+        """One run started or finished: read it again and change its row only."""
+        run = self.index.update(run_dir)
+        if run is None:
+            self._keeping_selection(lambda: self.model.remove_run(Path(run_dir).resolve()))
+        elif self.folder is not None and run.path.parent == (Path(self.folder).resolve() / "runs"):
+            self._keeping_selection(lambda: self.model.put_run(run))
+
+    def _keeping_selection(self, change) -> None:
+        """Apply a change to the rows; the same runs stay selected (a new metric column resets
+        the model, which would otherwise drop the selection) and overlays are re-sent only if
+        the selected runs changed."""
+        before = [run.name for run in self.selected_runs()]
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        try:
+            change()
+            if [run.name for run in self.selected_runs()] != before:
+                self.select(before)
+        finally:
+            selection.blockSignals(False)
+        self.table.viewport().update()
+        self._update_buttons()
+        if [run.name for run in self.selected_runs()] != before:
+            self._emit_overlays()
 
     def selected_runs(self) -> list[RunInfo]:
         model = self.table.selectionModel()
@@ -175,7 +179,11 @@ class RunHistory(QWidget):
                 self.table.selectRow(r)
         self.table.setSelectionMode(mode)
 
-    def _on_table_item_selection_changed(self) -> None:
+    def _on_table_item_selection_changed(self, *_args) -> None:
+        self._update_buttons()
+        self._emit_overlays()
+
+    def _update_buttons(self) -> None:
         runs = self.selected_runs()
         one = len(runs) == 1
         idle = one and runs[0].name != self.busy_run
@@ -185,7 +193,6 @@ class RunHistory(QWidget):
         self.rename_button.setEnabled(idle)
         self.delete_button.setEnabled(bool(runs) and all(r.name != self.busy_run for r in runs))
         self.open_button.setEnabled(one)
-        self._emit_overlays()
 
     def _emit_overlays(self) -> None:
         if not self.overlay_check.isChecked():

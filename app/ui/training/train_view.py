@@ -300,7 +300,7 @@ class TrainView(QWidget):
             memory=format_bytes(info.get("memory") or 0)))
         self.state_label.setText(self.tr("Training {run} on {device}…").format(
             run=Path(info.get("run_dir") or "").name, device=info.get("device", "?")))
-        self.history.refresh()
+        self._show_run_in_history(info.get("run_dir"))
 
     def _on_supervisor_updated(self, update: dict) -> None:
         self.updates += 1
@@ -382,9 +382,17 @@ class TrainView(QWidget):
         self.settings_panel.set_editable(True)
         self.history.busy_run = None
         self._update_buttons()
-        self.history.refresh()
+        self._show_run_in_history(result.get("run_dir"))
         self._diagnose_finished(result.get("run_dir"))
         self.run_finished.emit(result)
+
+    def _show_run_in_history(self, run_dir: str | None) -> None:
+        """Only this run's row changes: re-reading every run at each start and finish was a
+        freeze that grew with the session."""
+        if run_dir:
+            self.history.update_run(run_dir)
+        else:
+            self.history.refresh()
 
     # --- diagnosis ---------------------------------------------------------------------------
     def _diagnose_live(self) -> None:
