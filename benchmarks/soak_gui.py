@@ -10,12 +10,18 @@ Figures (printed as JSON):
   its interval while a run trains; goal < 100 ms. ``p99_stall_ms`` for context, and the
   longest stall while a run starts or ends (saving, starting the child process, refreshing
   the run history) reported apart.
-- ``max_gui_work_per_pass_ms``: the GUI thread's own CPU time in one event-loop pass while
-  training (plots, progress, history): the part of a stall the app causes, as opposed to
-  waiting for a CPU on a busy machine (compare the idle baseline).
+- ``max_gui_work_per_tick_ms``: the GUI thread's own CPU time between two ticks of that
+  timer while training (plots, progress, history): the part of a stall the app causes, as
+  opposed to waiting for a CPU on a busy machine (compare the idle baseline).
+- ``rss_growth_per_run_kib``: the slope of a line through the per-run memory samples.
+- ``live_objects``: Python objects, Qt objects under the view and widgets every 10 runs —
+  where a leak shows first.
 - ``runs``: training runs completed; ``updates``: live updates the view received.
 
-    python -m benchmarks.soak_gui [--minutes 30]
+Everything runs inside Qt's event loop, as in the app (a hand-written processEvents loop
+never runs deferred deletes, which looks like a leak the app does not have).
+
+    python -m benchmarks.soak_gui [--minutes 30] [--runs N]
 """
 
 from __future__ import annotations
@@ -60,12 +66,148 @@ def rss_bytes() -> int:
     return int(psutil.Process().memory_info().rss)
 
 
+def quiet_offscreen_notes(_mode, _context, message: str) -> None:
+    """The offscreen platform notes every window size-hint change; anything else is printed."""
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
+
+
+def live_counts(view) -> dict:
+    """Objects a leak would pile up: Python objects, Qt objects under the view, top-level widgets."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication
+
+    return {"python_objects": len(gc.get_objects()), "qt_objects_in_view": len(view.findChildren(QObject)),
+            "widgets": len(QApplication.allWidgets())}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(q * (len(ordered) - 1))] if ordered else float("nan")
+
+
+class Soak:
+    """Drives back-to-back runs from inside Qt's event loop (as the app runs: deferred deletes,
+    posted events and timers behave as they do for a user) and records what the timer saw."""
+
+    def __init__(self, view, minutes: float, max_runs: int | None) -> None:
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        self.view = view
+        self.minutes = minutes
+        self.max_runs = max_runs
+        self.loop = QEventLoop()
+        self.stalls: list[float] = []  # lateness of the 10 ms timer while a run trains
+        self.edge_stalls: list[float] = []  # while a run starts or ends
+        self.gui_work: list[float] = []  # GUI-thread CPU between two ticks while a run trains
+        self.samples: list[tuple[float, int]] = []
+        self.counts: list[dict] = []
+        self.baseline: int | None = None
+        self.runs = 0
+        self.updates = 0
+        self.measuring = False
+        self.error: str | None = None
+        self.idle: list[float] | None = None
+        self.timer = QTimer()
+        self.timer.setInterval(TIMER_MS)
+        self.timer.timeout.connect(self._tick)
+        self._last = (time.perf_counter(), time.thread_time())
+        view.supervisor.updated.connect(self._count_update)
+        view.run_finished.connect(self._on_run_finished)
+
+    def _count_update(self, _update) -> None:
+        self.updates += 1
+
+    def _tick(self) -> None:
+        now, cpu = time.perf_counter(), time.thread_time()
+        late = max(0.0, (now - self._last[0]) * 1000 - TIMER_MS)
+        if self.measuring:
+            if self.idle is not None:
+                self.idle.append(late)
+            elif self.view.supervisor.status == "running":
+                self.stalls.append(late)
+                self.gui_work.append((cpu - self._last[1]) * 1000)
+            else:
+                self.edge_stalls.append(late)
+        self._last = (now, cpu)
+
+    def idle_baseline(self, seconds: float) -> list[float]:
+        """The same timer with the window idle: what this machine's load alone does to it."""
+        from PySide6.QtCore import QTimer
+
+        self.idle = []
+        self.measuring = True
+        self.timer.start()
+        self._last = (time.perf_counter(), time.thread_time())
+        QTimer.singleShot(int(seconds * 1000), self.loop.quit)
+        self.loop.exec()
+        self.measuring = False
+        idle, self.idle = self.idle, None
+        return idle
+
+    def run(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.started = time.monotonic()
+        self.deadline = self.started + self.minutes * 60
+        QTimer.singleShot(0, self._start_run)
+        self.loop.exec()
+        self.timer.stop()
+
+    def _start_run(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        if not self.view.start():
+            self.error = "the Train view refused to start a run"
+            self.loop.quit()
+            return
+        self._last = (time.perf_counter(), time.thread_time())
+        left_ms = int((self.deadline - time.monotonic()) * 1000)
+        QTimer.singleShot(max(0, left_ms), self._stop_at_deadline)
+
+    def _stop_at_deadline(self) -> None:
+        if time.monotonic() >= self.deadline - 0.05 and self.view.supervisor.running:
+            self.view.stop()
+
+    def _on_run_finished(self, result: dict) -> None:
+        from PySide6.QtCore import QTimer
+
+        if result["status"] not in ("completed", "stopped"):
+            self.error = f"run failed: {result.get('error')}"
+            self.loop.quit()
+            return
+        self.runs += 1
+        QTimer.singleShot(200, self._after_run)  # let the end-of-run redraws and deletes settle
+
+    def _after_run(self) -> None:
+        gc.collect()
+        rss = rss_bytes()
+        if self.baseline is None:
+            # After one full run everything a session loads is loaded; what the first run's
+            # imports and font loading cost is start-up, not soak.
+            self.baseline = rss
+            self.stalls.clear()
+            self.gui_work.clear()
+            self.edge_stalls.clear()
+            self.measuring = True
+        self.samples.append((round(time.monotonic() - self.started, 1), rss))
+        if len(self.counts) == 0 or self.runs % 10 == 0:
+            self.counts.append({"run": self.runs, **live_counts(self.view)})
+        done = time.monotonic() >= self.deadline or (self.max_runs is not None and self.runs >= self.max_runs)
+        if done:
+            self.counts.append({"run": self.runs, **live_counts(self.view)})
+            self.loop.quit()
+        else:
+            self._start_run()
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=30.0, help="how long to train (default 30)")
+    parser.add_argument("--runs", type=int, default=None, help="stop after this many runs (a quick check)")
     args = parser.parse_args(argv if argv is not None else [])
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from app.core.project import load_project
@@ -73,6 +215,7 @@ def main(argv: list[str] | None = None) -> dict:
     from app.ui.training.train_view import TrainView
 
     app = QApplication.instance() or QApplication([])
+    qInstallMessageHandler(quiet_offscreen_notes)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         project = soak_project(folder)
@@ -81,98 +224,46 @@ def main(argv: list[str] | None = None) -> dict:
         view = TrainView(document)
         view.resize(1280, 800)
         view.show()
-        stalls: list[float] = []  # while a run trains
-        edge_stalls: list[float] = []  # while a run starts or ends (spawning the child, history refresh)
-        last = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            late = max(0.0, (now - last[0]) * 1000 - TIMER_MS)
-            (stalls if view.supervisor.status == "running" else edge_stalls).append(late)
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(TIMER_MS)
-        timer.timeout.connect(tick)
-        updates = [0]
-        view.supervisor.updated.connect(lambda _u: updates.__setitem__(0, updates[0] + 1))
-        finished: list[dict] = []
-        view.run_finished.connect(finished.append)
-
-        # Baseline in the same run: the same timer with the window idle, so the figures below
-        # can be read against what this machine's load alone does to a timer.
-        idle: list[float] = []
-        idle_end = time.monotonic() + IDLE_SECONDS
-        previous = time.perf_counter()
-        while time.monotonic() < idle_end:
-            app.processEvents()
-            time.sleep(TIMER_MS / 1000)
-            now = time.perf_counter()
-            idle.append(max(0.0, (now - previous) * 1000 - TIMER_MS))
-            previous = now
-
-        deadline = time.monotonic() + args.minutes * 60
-        baseline = None
-        samples: list[tuple[float, int]] = []
-        runs = 0
-        gui_work: list[float] = []  # GUI-thread CPU time of each event-loop pass while training
-        started = time.monotonic()
-        while time.monotonic() < deadline:
-            count = len(finished)
-            assert view.start(), "the Train view refused to start a run"
-            if runs == 0:
-                timer.start()
-                last[0] = time.perf_counter()
-            while len(finished) == count:
-                cpu = time.thread_time()
-                app.processEvents()
-                if view.supervisor.status == "running":
-                    gui_work.append((time.thread_time() - cpu) * 1000)
-                time.sleep(0.001)
-                if time.monotonic() >= deadline and view.supervisor.running:
-                    view.stop()
-            result = finished[-1]
-            if result["status"] not in ("completed", "stopped"):
-                raise SystemExit(f"run failed: {result.get('error')}")
-            runs += 1
-            for _ in range(20):  # let the end-of-run redraws and history refresh settle
-                app.processEvents()
-                time.sleep(0.005)
-            gc.collect()
-            now_rss = rss_bytes()
-            if baseline is None:
-                baseline = now_rss  # after one full run: everything a session loads is loaded
-                stalls.clear()  # the first run's imports and font loading are start-up, not soak
-                gui_work.clear()
-                edge_stalls.clear()
-            samples.append((round(time.monotonic() - started, 1), now_rss))
-            last[0] = time.perf_counter()  # the benchmark's own bookkeeping is not the GUI's
-        timer.stop()
-        view.shutdown() if hasattr(view, "shutdown") else None
+        soak = Soak(view, args.minutes, args.runs)
+        idle = soak.idle_baseline(IDLE_SECONDS)
+        soak.run()
+        view.shutdown()
+        if soak.error:
+            raise SystemExit(soak.error)
+        samples = soak.samples
         end_rss = samples[-1][1]
-        stalls_sorted = sorted(stalls)
-        p99 = stalls_sorted[int(0.99 * (len(stalls_sorted) - 1))] if stalls_sorted else float("nan")
+        # Growth per run from a straight line through the samples after the first: the end
+        # figure alone moves with whatever the allocator happens to hold at that moment.
+        xs = list(range(len(samples)))
+        slope = 0.0
+        if len(samples) > 2:
+            mean_x, mean_y = sum(xs) / len(xs), sum(r for _, r in samples) / len(samples)
+            slope = (sum((x - mean_x) * (r - mean_y) for x, (_, r) in zip(xs, samples))
+                     / sum((x - mean_x) ** 2 for x in xs))
         report = {
-            "minutes": round((time.monotonic() - started) / 60, 2),
-            "runs": runs,
-            "updates": updates[0],
-            "rss_after_first_run_mib": round(baseline / 2**20, 1),
+            "minutes": round((time.monotonic() - soak.started) / 60, 2),
+            "runs": soak.runs,
+            "updates": soak.updates,
+            "rss_after_first_run_mib": round(soak.baseline / 2**20, 1),
             "rss_end_mib": round(end_rss / 2**20, 1),
             "rss_peak_mib": round(max(r for _, r in samples) / 2**20, 1),
-            "rss_growth": round(end_rss / baseline - 1, 4),
-            "timer_ticks": len(stalls),
-            "max_stall_ms": round(max(stalls) if stalls else float("nan"), 1),
-            "p99_stall_ms": round(p99, 2),
-            "max_gui_work_per_pass_ms": round(max(gui_work), 1),
-            "p99_gui_work_per_pass_ms": round(sorted(gui_work)[int(0.99 * (len(gui_work) - 1))], 2),
+            "rss_growth": round(end_rss / soak.baseline - 1, 4),
+            "rss_growth_per_run_kib": round(slope / 1024, 1),
+            "timer_ticks": len(soak.stalls),
+            "max_stall_ms": round(max(soak.stalls) if soak.stalls else float("nan"), 1),
+            "p99_stall_ms": round(percentile(soak.stalls, 0.99), 2),
+            "max_gui_work_per_tick_ms": round(max(soak.gui_work) if soak.gui_work else float("nan"), 1),
+            "p99_gui_work_per_tick_ms": round(percentile(soak.gui_work, 0.99), 2),
             "idle_baseline_max_stall_ms": round(max(idle), 1),
-            "idle_baseline_p99_stall_ms": round(sorted(idle)[int(0.99 * (len(idle) - 1))], 2),
-            "max_stall_starting_or_ending_a_run_ms": round(max(edge_stalls) if edge_stalls else float("nan"), 1),
+            "idle_baseline_p99_stall_ms": round(percentile(idle, 0.99), 2),
+            "max_stall_starting_or_ending_a_run_ms": round(max(soak.edge_stalls) if soak.edge_stalls
+                                                           else float("nan"), 1),
+            "live_objects": soak.counts,
             "rss_samples_mib": [(t, round(r / 2**20, 1)) for t, r in samples[:: max(1, len(samples) // 12)]],
         }
         report["goal_met"] = bool(report["rss_growth"] < 0.10 and report["max_stall_ms"] < 100)
         view.close()
-    print(json.dumps(report, indent=2))
+    print("{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in report.items()) + "\n}")
     return report
 
 
