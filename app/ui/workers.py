@@ -175,3 +175,48 @@ class PipeReader(QObject):
         finally:
             self.done.emit()
             QThread.currentThread().quit()
+
+
+class ChildJobLink(QObject):
+    """The GUI's line to one child job (training, search): a :class:`PipeReader` on its own
+    QThread, ``received(dict)`` on the GUI thread for every message, and the clean way to
+    end it when the window closes. One link per job; a supervisor replaces it per run."""
+
+    received = Signal(object)
+
+    def __init__(self, job, thread_name: str) -> None:
+        super().__init__()
+        self.job = job
+        self._thread = QThread()
+        self._thread.setObjectName(thread_name)
+        self._reader = PipeReader(job)
+        self._reader.moveToThread(self._thread)
+        self._reader.received.connect(self._on_reader_received)
+        self._reader.done.connect(self._on_reader_done)
+        self._thread.started.connect(self._reader.run)
+
+    def start(self) -> "ChildJobLink":
+        self._thread.start()
+        return self
+
+    def shutdown(self, timeout: float) -> None:
+        """Stop the job and wait for its reader; kill the child only if it does not answer."""
+        if self.job.result is None:
+            self.job.stop()
+            if not self._thread.wait(int(timeout * 1000)):
+                self.job.kill()
+        self._thread.wait(int(timeout * 1000))
+
+    def close(self) -> None:
+        """Wait for the reader thread of a finished job (moments) so the link can be dropped:
+        a QThread destroyed while its thread still runs aborts the process."""
+        self._thread.quit()
+        self._thread.wait()
+
+    @Slot(object)
+    def _on_reader_received(self, message: dict) -> None:
+        self.received.emit(message)
+
+    @Slot()
+    def _on_reader_done(self) -> None:
+        self.close()

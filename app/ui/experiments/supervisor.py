@@ -11,10 +11,10 @@ Example::
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from app.core.experiments.process import SearchProcess
-from app.ui.workers import PipeReader
+from app.ui.workers import ChildJobLink
 
 STOP_GRACE_SECONDS = 10.0
 
@@ -29,8 +29,7 @@ class SearchSupervisor(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.process: SearchProcess | None = None
-        self._thread: QThread | None = None
-        self._reader: PipeReader | None = None
+        self._link: ChildJobLink | None = None
 
     @property
     def running(self) -> bool:
@@ -39,16 +38,13 @@ class SearchSupervisor(QObject):
     def start(self, project, space: dict, *, trials: int, strategy: str, timeout_minutes=None, out=None) -> None:
         if self.running:
             raise RuntimeError("a search is already running")
+        if self._link is not None:
+            self._link.close()
         self.process = SearchProcess(project, space, trials=trials, strategy=strategy,
                                      timeout_minutes=timeout_minutes, out=out).start()
-        self._thread = QThread()
-        self._thread.setObjectName("search-pipe")
-        self._reader = PipeReader(self.process)
-        self._reader.moveToThread(self._thread)
-        self._reader.received.connect(self._on_reader_received)
-        self._reader.done.connect(self._on_reader_done)
-        self._thread.started.connect(self._reader.run)
-        self._thread.start()
+        self._link = ChildJobLink(self.process, "search-pipe")
+        self._link.received.connect(self._on_link_received)
+        self._link.start()
 
     def stop(self) -> None:
         if self.running:
@@ -56,22 +52,11 @@ class SearchSupervisor(QObject):
 
     def shutdown(self, timeout: float = STOP_GRACE_SECONDS) -> None:
         """The window is closing: stop cleanly (the search stays resumable)."""
-        if self.process is None or self._thread is None:
-            return
-        if self.process.result is None:
-            self.process.stop()
-            if not self._thread.wait(int(timeout * 1000)):
-                self.process.kill()
-        self._thread.wait(int(timeout * 1000))
+        if self._link is not None:
+            self._link.shutdown(timeout)
 
     @Slot(object)
-    def _on_reader_received(self, message: dict) -> None:
+    def _on_link_received(self, message: dict) -> None:
         self.received.emit(message)
         if message.get("kind") == "finished":
             self.finished.emit(message)
-
-    @Slot()
-    def _on_reader_done(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()

@@ -16,10 +16,10 @@ Example::
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from app.core.train.supervisor import TrainingProcess
-from app.ui.workers import PipeReader
+from app.ui.workers import ChildJobLink
 
 STOP_GRACE_SECONDS = 10.0
 
@@ -38,8 +38,7 @@ class TrainingSupervisor(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.process: TrainingProcess | None = None
-        self._thread: QThread | None = None
-        self._reader: PipeReader | None = None
+        self._link: ChildJobLink | None = None
         self.status = "idle"
 
     @property
@@ -50,17 +49,14 @@ class TrainingSupervisor(QObject):
               lm_tokens_per_sample=None) -> TrainingProcess:
         if self.running:
             raise RuntimeError("a run is already in progress")
+        if self._link is not None:
+            self._link.close()
         self.process = TrainingProcess(project, out=out, resume=resume, overrides=overrides, threads=threads,
                                        lm_tokens_per_sample=lm_tokens_per_sample).start()
-        self._thread = QThread()
-        self._thread.setObjectName("training-pipe")
-        self._reader = PipeReader(self.process)
-        self._reader.moveToThread(self._thread)
-        self._reader.received.connect(self._on_reader_received)
-        self._reader.done.connect(self._on_reader_done)
-        self._thread.started.connect(self._reader.run)
+        self._link = ChildJobLink(self.process, "training-pipe")
+        self._link.received.connect(self._on_link_received)
         self._set_status("starting")
-        self._thread.start()
+        self._link.start()
         return self.process
 
     def pause(self) -> None:
@@ -78,13 +74,8 @@ class TrainingSupervisor(QObject):
 
     def shutdown(self, timeout: float = STOP_GRACE_SECONDS) -> None:
         """Called when the window closes: stop cleanly, kill only if the child does not answer."""
-        if self.process is None or self._thread is None:
-            return
-        if self.process.result is None:
-            self.process.stop()
-            if not self._thread.wait(int(timeout * 1000)):
-                self.process.kill()
-        self._thread.wait(int(timeout * 1000))
+        if self._link is not None:
+            self._link.shutdown(timeout)
 
     def _set_status(self, status: str) -> None:
         if status != self.status:
@@ -92,7 +83,7 @@ class TrainingSupervisor(QObject):
             self.status_changed.emit(status)
 
     @Slot(object)
-    def _on_reader_received(self, message: dict) -> None:
+    def _on_link_received(self, message: dict) -> None:
         kind = message.get("kind")
         if kind == "update":
             self.updated.emit(message)
@@ -108,9 +99,3 @@ class TrainingSupervisor(QObject):
         elif kind == "finished":
             self._set_status("finished")
             self.finished.emit(message)
-
-    @Slot()
-    def _on_reader_done(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
