@@ -3,16 +3,23 @@
 Everything Modelwright saves for the user (projects, run summaries, predictions, exports)
 goes through these helpers: write a temporary file in the same folder, flush and fsync it,
 then ``os.replace`` it over the target, which is atomic on every platform we support.
+A process killed between the two steps leaves only its hidden temporary file behind (the
+target is whole); the next save of the same file sweeps such leftovers once they are stale.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
+
+#: A temporary file this old belongs to no save still in progress (saves take seconds).
+STALE_TEMPORARY_SECONDS = 3600.0
 
 
 @contextmanager
@@ -35,6 +42,24 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
             pass
         raise
     _fsync_folder(target.parent)
+    sweep_stale_temporaries(target)
+
+
+def sweep_stale_temporaries(target: str | os.PathLike, older_than: float = STALE_TEMPORARY_SECONDS) -> list[Path]:
+    """Remove ``.NAME.*.tmp`` siblings of ``target`` left by saves that were killed; returns them."""
+    target = Path(target)
+    pattern = os.path.join(glob.escape(str(target.parent)), f".{glob.escape(target.name)}.*.tmp")
+    removed = []
+    now = time.time()
+    for name in glob.glob(pattern):
+        path = Path(name)
+        try:
+            if now - path.stat().st_mtime > older_than:
+                path.unlink()
+                removed.append(path)
+        except OSError:  # gone already, or not ours to remove: leave it
+            continue
+    return removed
 
 
 def _fsync_folder(folder: Path) -> None:
