@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -265,3 +266,20 @@ def test_predict_py_gives_the_apps_predictions_without_modelwright(tmp_path):
         assert (bundle[probs] - app[probs]).abs().to_numpy().max() < 1e-4
     continued = (tmp_path / "continued.txt").read_text(encoding="utf-8")
     assert continued.startswith("To be, or not") and len(continued) > len("To be, or not")
+
+
+def test_predict_py_replaces_its_output_only_when_the_whole_file_is_written(tmp_path):
+    from app.core.export.standalone_predict import write_atomically
+
+    out = tmp_path / "predictions.csv"
+    out.write_text("previous predictions\n")
+
+    def dies_halfway(path):
+        Path(path).write_text("prediction\n1\n")
+        raise KeyboardInterrupt  # the user pressed Ctrl+C while it wrote
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(out, dies_halfway)
+    assert out.read_text() == "previous predictions\n" and os.listdir(tmp_path) == ["predictions.csv"]
+    write_atomically(out, lambda path: Path(path).write_text("prediction\n2\n"))
+    assert out.read_text() == "prediction\n2\n" and os.listdir(tmp_path) == ["predictions.csv"]

@@ -19,13 +19,29 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+
+
+def write_atomically(target, write) -> None:
+    """``write(temporary_path)`` then rename it over ``target``: an interrupted run never
+    leaves a half-written output file (or destroys the previous one)."""
+    target = Path(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 TRUE_WORDS = {"true", "yes", "y", "t", "是", "真", "1"}
 FALSE_WORDS = {"false", "no", "n", "f", "否", "假", "0"}
 WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|\w+|[^\w\s]", re.UNICODE)
@@ -247,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     kind = pre["kind"]
     if kind == "language-model":
         text = args.input.read_text(encoding="utf-8")
-        args.output.write_text(continue_text(model, pre, text, args.tokens), encoding="utf-8")
+        text = continue_text(model, pre, text, args.tokens)
+        write_atomically(args.output, lambda path: Path(path).write_text(text, encoding="utf-8"))
         print(f"Continued text written to {args.output}")
         return 0
     if kind == "image":
@@ -278,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     if probabilities is not None:
         for j, label in enumerate(pre["target"]["labels"]):
             table[f"prob_{label}"] = probabilities[:, j]
-    table.to_csv(args.output, index=False)
+    write_atomically(args.output, lambda path: table.to_csv(path, index=False))
     print(f"{len(table)} predictions written to {args.output}")
     return 0
 
