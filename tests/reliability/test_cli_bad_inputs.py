@@ -124,6 +124,10 @@ def _damage(run: Path, case: str, marker: Path) -> None:
         (run / "preprocessor.json").write_text("[1]")
     elif case == "no_preprocessor":
         (run / "preprocessor.json").unlink()
+    elif case == "hollow_preprocessor":  # the right format and data description, but no feature steps
+        pre = json.loads((run / "preprocessor.json").read_text())
+        del pre["features"]
+        (run / "preprocessor.json").write_text(json.dumps(pre))
     elif case == "garbage_project":
         (run / "project.mwproj").write_text("garbage")
     elif case == "other_network":
@@ -134,7 +138,7 @@ def _damage(run: Path, case: str, marker: Path) -> None:
 
 @pytest.mark.parametrize("case", ["empty_dir", "no_weights", "pickle_weights", "torch_pickle_weights",
                                   "truncated_weights", "garbage_preprocessor", "list_preprocessor",
-                                  "no_preprocessor", "garbage_project", "other_network"])
+                                  "no_preprocessor", "hollow_preprocessor", "garbage_project", "other_network"])
 def test_evaluate_predict_export_refuse_broken_runs(capsys, area, good_run, marker, case):
     run = area / "broken" / case
     shutil.copytree(good_run, run)

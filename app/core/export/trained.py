@@ -116,6 +116,8 @@ def load_trained_run(run_dir: str | os.PathLike) -> TrainedRun:
     """
     from safetensors.torch import load_file
 
+    from app.core.data.errors import DataError
+    from app.core.data.preprocessor import Preprocessor
     from app.core.graph.compiler import compile_graph
     from app.core.project import load_project
     from app.core.train.config import TrainConfig
@@ -125,9 +127,12 @@ def load_trained_run(run_dir: str | os.PathLike) -> TrainedRun:
     project = load_project(paths.project)
     preprocessor = read_json(paths.preprocessor, "the data preparation")
     try:
-        info = DataInfo.from_dict(preprocessor.get("info") or read_json(paths.data_info, "the data description"))
-    except (AttributeError, TypeError) as exc:
-        raise RunDirError(f"'{paths.preprocessor}' is damaged ({exc}).") from exc
+        # The same check predict and evaluate make: an export must not carry a preparation
+        # its predict.py (or the app) would refuse later.
+        Preprocessor.from_dict(preprocessor)
+        info = DataInfo.from_dict(preprocessor["info"])
+    except (DataError, AttributeError, KeyError, TypeError) as exc:
+        raise RunDirError(f"'{paths.preprocessor}' is damaged: {exc}") from None
     model = compile_graph(project.graph)
     try:
         weights = load_file(str(paths.weights))
