@@ -101,12 +101,15 @@ def train_project(project_path: str | os.PathLike | None, *, out: str | os.PathL
 
     ctx = distributed.init_distributed(_device_setting(project_path, resume, overrides))
     started_here = ctx is not None
+    finished = False
     try:
-        return _train(project_path, out, resume, overrides, callbacks if ctx is None or ctx.is_main else (),
-                      control, progress, ctx)
+        run_dir = _train(project_path, out, resume, overrides, callbacks if ctx is None or ctx.is_main else (),
+                         control, progress, ctx)
+        finished = True
+        return run_dir
     finally:
         if started_here:
-            distributed.shutdown()
+            distributed.shutdown(finished=finished)
 
 
 def _device_setting(project_path, resume, overrides) -> str:

@@ -114,10 +114,39 @@ def init_distributed(device: str = "auto") -> DistributedContext | None:
     return DistributedContext(rank, local_rank, world, backend)
 
 
-def shutdown() -> None:
-    """Leave the process group (after training, so torchrun exits cleanly)."""
-    if dist.is_available() and dist.is_initialized():
-        dist.destroy_process_group()
+#: How long a finished process waits for the others before leaving anyway (gloo only; NCCL
+#: waits up to the group's own timeout). Ends are agreed, so they arrive within moments.
+END_BARRIER_SECONDS = 60
+
+
+def _wait_for_the_others() -> None:
+    try:
+        if dist.get_backend() == "gloo":
+            dist.monitored_barrier(timeout=timedelta(seconds=END_BARRIER_SECONDS))
+        else:
+            dist.barrier()
+    except RuntimeError:  # a peer is gone already: nothing left to wait for
+        pass
+
+
+def shutdown(*, finished: bool = True) -> None:
+    """Leave the process group (after training, so torchrun exits cleanly).
+
+    After a run that ``finished`` on every process, wait for all of them first: a process
+    that tears its connections down while a peer still talks to it can abort the peer.
+    Then free the DDP wrapper and anything else still holding the group (it sits in
+    reference cycles until a collection), so the group's worker threads are joined now,
+    by ``destroy_process_group``, rather than during interpreter exit, where a still-running
+    C++ thread aborts the process ("terminate called without an active exception").
+    """
+    if not (dist.is_available() and dist.is_initialized()):
+        return
+    if finished:
+        _wait_for_the_others()
+    import gc
+
+    gc.collect()
+    dist.destroy_process_group()
 
 
 def is_main_process() -> bool:
