@@ -73,6 +73,9 @@ def read_run(path: Path) -> RunInfo | None:
     except (OSError, ValueError):
         modified = 0.0
     best = summary.get("best") or {}
+    # The diagnosis is most of a summary and is read from the run itself when shown; a list
+    # of hundreds of runs need not hold it.
+    summary.pop("diagnosis", None)
     return RunInfo(path=paths.root, name=paths.root.name, status=status,
                    settings=project.get("training") or {}, final=summary.get("final") or {},
                    best=best, summary=summary, modified=modified)
