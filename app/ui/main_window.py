@@ -14,7 +14,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget, QToolBar, QToolButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from app.core.errors import ModelwrightError
 from app.ui import dialogs
@@ -24,6 +34,9 @@ from app.ui.icons import icon
 VIEWS = ("data", "design", "train", "evaluate", "export", "experiments")
 VIEW_ICONS = {"experiments": "settings"}  # views without an icon of their own
 MAX_RECENT = 8
+# The Train and Experiments pages are built this long after start-up (once the window has
+# painted), unless the user opens one sooner.
+DEFERRED_PAGES_MS = 400
 PROJECT_SUFFIX = ".mwproj"
 
 
@@ -44,31 +57,24 @@ class MainWindow(QMainWindow):
         from app.ui.data.data_view import DataView
         from app.ui.designer import DesignerView
         from app.ui.evaluate.evaluate_view import EvaluateView
-        from app.ui.training.train_view import TrainView
+        from app.ui.export.export_view import ExportView
 
         self.data_view = DataView(self.document)
         self.design_view = DesignerView(self.document.project, self.document.undo_stack)
         self.document.project_replaced.connect(lambda: self.design_view.set_project(self.document.project))
         self.design_view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.train_view = TrainView(self.document)
-        self.train_view.save_project = self.save  # a run trains the project as saved
-        self.train_view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.train_view.run_state_changed.connect(lambda text: self.run_state_label.setText(text))
         self.evaluate_view = EvaluateView(self.document)
-        self.train_view.run_finished.connect(lambda _result: self.evaluate_view._on_document_project_replaced())
-        from app.ui.export.export_view import ExportView
-
         self.export_view = ExportView(self.document)
-        from app.ui.experiments.experiments_view import ExperimentsView
-
-        self.experiments_view = ExperimentsView(self.document, self.train_view.settings)
-        self.experiments_view.save_project = self.save
-        self.experiments_view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        # The Train and Experiments pages (live plots: pyqtgraph and its widgets, a few tenths
+        # of a second) are built just after the window first shows, or when first used.
+        self._train_view = None
+        self._experiments_view = None
         self.stack = QStackedWidget()
-        for view in (self.data_view, self.design_view, self.train_view, self.evaluate_view, self.export_view,
-                     self.experiments_view):
+        for view in (self.data_view, self.design_view, QWidget(), self.evaluate_view, self.export_view, QWidget()):
             self.stack.addWidget(view)
+        self.stack.currentChanged.connect(self._on_stack_current_changed)
         self.setCentralWidget(self.stack)
+        QTimer.singleShot(DEFERRED_PAGES_MS, self._build_deferred_pages)
 
         self._make_actions()
         self._make_menus()
@@ -96,7 +102,6 @@ class MainWindow(QMainWindow):
         # Unsaved work is autosaved outside the user's folders; a crashed run's is offered back.
         self.recovery = RecoveryManager(self, recovery_folder(self.settings))
         QTimer.singleShot(0, self.recovery.offer_restore)
-        self.train_view.run_finished.connect(self._on_train_view_run_finished)
         # "Follow the system": re-colour when the desktop switches between light and dark.
         QApplication.styleHints().colorSchemeChanged.connect(self._on_style_hints_color_scheme_changed)
 
@@ -229,6 +234,62 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Ready"), 3000)
 
     # --- views -------------------------------------------------------------------------------------
+    @property
+    def train_view(self):
+        """The Train page (built on first use)."""
+        if self._train_view is None:
+            from app.ui.training.train_view import TrainView
+
+            view = TrainView(self.document)
+            view.save_project = self.save  # a run trains the project as saved
+            view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
+            view.run_state_changed.connect(lambda text: self.run_state_label.setText(text))
+            view.run_finished.connect(lambda _result: self.evaluate_view._on_document_project_replaced())
+            view.run_finished.connect(self._on_train_view_run_finished)
+            self._train_view = view
+            self._install_page("train", view)
+        return self._train_view
+
+    @property
+    def experiments_view(self):
+        """The Experiments page (built on first use; it edits the Train page's settings)."""
+        if self._experiments_view is None:
+            from app.ui.experiments.experiments_view import ExperimentsView
+
+            view = ExperimentsView(self.document, self.train_view.settings)
+            view.save_project = self.save
+            view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
+            self._experiments_view = view
+            self._install_page("experiments", view)
+        return self._experiments_view
+
+    def _install_page(self, name: str, view: QWidget) -> None:
+        """Put a newly built page where its placeholder stood, on screen if that was."""
+        index = VIEWS.index(name)
+        placeholder = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        self.stack.blockSignals(True)
+        try:
+            self.stack.insertWidget(index, view)
+            self.stack.removeWidget(placeholder)
+            self.stack.setCurrentIndex(current)
+        finally:
+            self.stack.blockSignals(False)
+        placeholder.deleteLater()
+
+    def _build_deferred_pages(self) -> None:
+        self._build_page("experiments")  # builds the Train page too
+
+    def _on_stack_current_changed(self, index: int) -> None:
+        self._build_page(VIEWS[index])
+
+    def _build_page(self, name: str) -> QWidget | None:
+        if name == "train":
+            return self.train_view
+        if name == "experiments":
+            return self.experiments_view
+        return None
+
     def show_view(self, name: str) -> None:
         index = VIEWS.index(name) if name in VIEWS else 0
         self.stack.setCurrentIndex(index)
@@ -460,8 +521,10 @@ class MainWindow(QMainWindow):
         if self._device_probe is not None:
             self._device_probe.stop()
         self.data_view.close()
-        self.train_view.shutdown()  # a run in progress stops cleanly and stays resumable
-        self.experiments_view.shutdown()  # so does a search
+        if self._train_view is not None:
+            self._train_view.shutdown()  # a run in progress stops cleanly and stays resumable
+        if self._experiments_view is not None:
+            self._experiments_view.shutdown()  # so does a search
         from app.ui.workers import cancel_all
 
         cancel_all()

@@ -30,6 +30,24 @@ def test_open_shows_the_project_in_every_view(qtbot, window, iris_project):
     assert str(iris_project) in window.recent_files()
 
 
+def test_train_and_experiments_pages_are_built_after_start_up_or_when_first_opened(qtbot, window, iris_project):
+    from app.ui.main_window import VIEWS
+    from app.ui.training.train_view import TrainView
+
+    assert window._train_view is None and window._experiments_view is None  # not while the window first paints
+    open_and_wait(qtbot, window, iris_project)
+    run = iris_project.parent / "runs" / "iris-earlier"
+    run.mkdir(parents=True)
+    (run / "project.mwproj").write_text(iris_project.read_text())
+    window.show_view("train")  # opened before the deferred build: built now, with the open project's runs
+    assert isinstance(window.stack.currentWidget(), TrainView) and window.current_view() == "train"
+    assert [r.name for r in window.train_view.history.runs] == ["iris-earlier"]
+    assert window.train_view.start_button.isEnabled()
+    qtbot.waitUntil(lambda: window._experiments_view is not None, timeout=5000)
+    assert window.stack.widget(VIEWS.index("experiments")) is window.experiments_view
+    assert window.stack.count() == len(VIEWS) and window.current_view() == "train"
+
+
 def test_save_and_reopen_keeps_data_edits_and_labels(qtbot, window, iris_project, settings, tmp_path):
     open_and_wait(qtbot, window, iris_project)
     view = window.data_view

@@ -160,7 +160,7 @@ class TrainView(QWidget):
         self.diagnosis.fix_requested.connect(self._on_diagnosis_fix_requested)
         document.project_replaced.connect(self._on_document_project_replaced)
         document.path_changed.connect(self._on_document_path_changed)
-        self._update_buttons()
+        self._on_document_project_replaced()  # built after a project was opened: show its runs
 
     # --- project ---------------------------------------------------------------------------
     def _on_document_project_replaced(self) -> None:
