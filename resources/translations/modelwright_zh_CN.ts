@@ -2440,6 +2440,26 @@ Restore them now? If you discard them they are gone for good.</source>
         <source>Time (s)</source>
         <translation>用时（秒）</translation>
     </message>
+    <message>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
+        <source>started</source>
+        <translation>已开始</translation>
+    </message>
 </context>
 <context>
     <name>SearchPlots</name>

@@ -93,7 +93,7 @@ class RunTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.runs = list(runs)
         self._metrics = metric_keys(self.runs)
-        self._texts = [row_texts(run, self._metrics) for run in self.runs]
+        self._texts = [self._row_texts(run) for run in self.runs]
         self.endResetModel()
 
     def put_run(self, run: RunInfo) -> None:
@@ -103,7 +103,7 @@ class RunTableModel(QAbstractTableModel):
             known = self.row_of(run.path) is not None
             self.set_runs([run if r.path == run.path else r for r in self.runs] if known else [run] + self.runs)
             return
-        texts = row_texts(run, self._metrics)
+        texts = self._row_texts(run)
         row = self.row_of(run.path)
         if row is None:
             self.beginInsertRows(QModelIndex(), 0, 0)
@@ -114,6 +114,16 @@ class RunTableModel(QAbstractTableModel):
         self.runs[row] = run
         self._texts[row] = texts
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def _row_texts(self, run: RunInfo) -> list[str]:
+        texts = row_texts(run, self._metrics)
+        texts[1] = self.status_label(run.status)
+        return texts
+
+    def status_label(self, status: str) -> str:
+        """A run's status in the user's language (the files keep the English word)."""
+        return {"completed": self.tr("completed"), "stopped": self.tr("stopped"), "failed": self.tr("failed"),
+                "running": self.tr("running"), "started": self.tr("started")}.get(status, status)
 
     def remove_run(self, path) -> None:
         row = self.row_of(path)
