@@ -1,7 +1,7 @@
 """Words the Qt-free core hands to the window, translated on the window's side.
 
 The core speaks English and never imports Qt, so the names it gives for layer categories,
-export formats, templates and tasks are listed here for ``lupdate`` (context ``CoreText``) and looked up
+export formats, templates, tasks and run statuses are listed here for ``lupdate`` (context ``CoreText``) and looked up
 with :func:`core_text` where a view shows them. A text missing from the list is shown as the
 core wrote it; a test lists the core's names so a new one is noticed. Error messages from
 the core stay English.
@@ -58,7 +58,13 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("CoreText", "Text generation: continue a pretrained GPT-style model (a Hugging Face folder) on your text."),
 )
 
-ALL = frozenset(LAYER_CATEGORIES + TASKS + EXPORT_FORMATS + TEMPLATES)
+RUN_STATUSES = (  # summary.json's status word
+    QT_TRANSLATE_NOOP("CoreText", "completed"), QT_TRANSLATE_NOOP("CoreText", "stopped"),
+    QT_TRANSLATE_NOOP("CoreText", "failed"), QT_TRANSLATE_NOOP("CoreText", "running"),
+    QT_TRANSLATE_NOOP("CoreText", "started"),
+)
+
+ALL = frozenset(LAYER_CATEGORIES + TASKS + EXPORT_FORMATS + TEMPLATES + RUN_STATUSES)
 
 
 def core_text(text: str) -> str:

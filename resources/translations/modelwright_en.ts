@@ -292,6 +292,26 @@
         <source>Text generation: continue a pretrained GPT-style model (a Hugging Face folder) on your text.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>started</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>
@@ -2429,26 +2449,6 @@ Restore them now? If you discard them they are gone for good.</source>
     </message>
     <message>
         <source>Time (s)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>completed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>stopped</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>started</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

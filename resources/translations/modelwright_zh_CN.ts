@@ -292,6 +292,26 @@
         <source>Text generation: continue a pretrained GPT-style model (a Hugging Face folder) on your text.</source>
         <translation>文本生成：在你的文本上继续训练 GPT 类预训练模型（Hugging Face 文件夹）。</translation>
     </message>
+    <message>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
+        <source>started</source>
+        <translation>已开始</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>
@@ -2439,26 +2459,6 @@ Restore them now? If you discard them they are gone for good.</source>
     <message>
         <source>Time (s)</source>
         <translation>用时（秒）</translation>
-    </message>
-    <message>
-        <source>completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>stopped</source>
-        <translation>已停止</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>训练中</translation>
-    </message>
-    <message>
-        <source>started</source>
-        <translation>已开始</translation>
     </message>
 </context>
 <context>

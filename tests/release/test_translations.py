@@ -88,6 +88,7 @@ def test_names_the_core_shows_in_the_window_are_listed_for_translation():
     names = {spec.category for spec in layer_specs()}
     names |= {text for _, title, description in format_choices() for text in (title, description)}
     names |= {"binary", "classification", "regression", "language-model"}
+    names |= {"completed", "stopped", "failed", "running", "started"}  # every status a run's summary or folder gives
     from app.core.graph.templates import describe_template, template_names
 
     names |= {describe_template(name) for name in template_names()}
@@ -99,4 +100,5 @@ def test_core_names_appear_in_chinese(qapp, chinese):
 
     assert core_text("Convolution") == "卷积"
     assert core_text("classification") == "分类"
+    assert core_text("completed") == "已完成" and core_text("stopped") == "已停止"
     assert core_text("a name nobody listed") == "a name nobody listed"

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.document import ProjectDocument
 from app.core.train.run_history import list_runs
+from app.ui.core_texts import core_text
 
 PASS_STYLE = "color: #1b7f3b; font-weight: bold;"
 FAIL_STYLE = "color: #b3261e; font-weight: bold;"
@@ -63,8 +64,6 @@ class ExportView(QWidget):
         run_row.addWidget(refresh)
 
         self.format_combo = QComboBox()
-        from app.ui.core_texts import core_text
-
         for name, title_text, description in format_choices():
             self.format_combo.addItem(core_text(title_text), name)
             self.format_combo.setItemData(self.format_combo.count() - 1, core_text(description), Qt.ItemDataRole.ToolTipRole)
@@ -154,7 +153,7 @@ class ExportView(QWidget):
         self.run_combo.blockSignals(True)
         self.run_combo.clear()
         for path, summary in self._runs:
-            self.run_combo.addItem(f"{path.name} ({summary.get('status', '?')})", str(path))
+            self.run_combo.addItem(f"{path.name} ({core_text(summary.get('status') or '?')})", str(path))
         self.run_combo.blockSignals(False)
         if not self._runs:
             self.status_label.setText(self.tr("No trained runs yet: train the project first; its runs appear here."))

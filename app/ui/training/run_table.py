@@ -12,6 +12,7 @@ import math
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.core.train.run_history import RunInfo
+from app.ui.core_texts import core_text
 
 MAX_METRIC_COLUMNS = 3
 _FIXED_COLUMNS = 8  # Run, Status, Epochs, Batch, Optimizer, LR, Train loss, Val loss
@@ -117,13 +118,8 @@ class RunTableModel(QAbstractTableModel):
 
     def _row_texts(self, run: RunInfo) -> list[str]:
         texts = row_texts(run, self._metrics)
-        texts[1] = self.status_label(run.status)
+        texts[1] = core_text(run.status)
         return texts
-
-    def status_label(self, status: str) -> str:
-        """A run's status in the user's language (the files keep the English word)."""
-        return {"completed": self.tr("completed"), "stopped": self.tr("stopped"), "failed": self.tr("failed"),
-                "running": self.tr("running"), "started": self.tr("started")}.get(status, status)
 
     def remove_run(self, path) -> None:
         row = self.row_of(path)
