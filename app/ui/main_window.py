@@ -34,8 +34,9 @@ from app.ui.icons import icon
 VIEWS = ("data", "design", "train", "evaluate", "export", "experiments")
 VIEW_ICONS = {"experiments": "settings"}  # views without an icon of their own
 MAX_RECENT = 8
-# The Train and Experiments pages are built this long after start-up (once the window has
-# painted), unless the user opens one sooner.
+# The pages with plots are built this long after start-up (once the window has painted),
+# unless the user opens one sooner.
+DEFERRED_PAGES = ("train", "evaluate", "experiments")
 DEFERRED_PAGES_MS = 400
 PROJECT_SUFFIX = ".mwproj"
 
@@ -56,21 +57,18 @@ class MainWindow(QMainWindow):
 
         from app.ui.data.data_view import DataView
         from app.ui.designer import DesignerView
-        from app.ui.evaluate.evaluate_view import EvaluateView
         from app.ui.export.export_view import ExportView
 
         self.data_view = DataView(self.document)
         self.design_view = DesignerView(self.document.project, self.document.undo_stack)
         self.document.project_replaced.connect(lambda: self.design_view.set_project(self.document.project))
         self.design_view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.evaluate_view = EvaluateView(self.document)
         self.export_view = ExportView(self.document)
-        # The Train and Experiments pages (live plots: pyqtgraph and its widgets, a few tenths
-        # of a second) are built just after the window first shows, or when first used.
-        self._train_view = None
-        self._experiments_view = None
+        # The pages with plots (Train, Evaluate, Experiments: pyqtgraph and its widgets, a few
+        # tenths of a second) are built just after the window first shows, or when first used.
+        self._deferred_pages: dict[str, QWidget] = {}
         self.stack = QStackedWidget()
-        for view in (self.data_view, self.design_view, QWidget(), self.evaluate_view, self.export_view, QWidget()):
+        for view in (self.data_view, self.design_view, QWidget(), QWidget(), self.export_view, QWidget()):
             self.stack.addWidget(view)
         self.stack.currentChanged.connect(self._on_stack_current_changed)
         self.setCentralWidget(self.stack)
@@ -237,31 +235,49 @@ class MainWindow(QMainWindow):
     @property
     def train_view(self):
         """The Train page (built on first use)."""
-        if self._train_view is None:
-            from app.ui.training.train_view import TrainView
+        return self._page("train")
 
-            view = TrainView(self.document)
-            view.save_project = self.save  # a run trains the project as saved
-            view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
-            view.run_state_changed.connect(lambda text: self.run_state_label.setText(text))
-            view.run_finished.connect(lambda _result: self.evaluate_view._on_document_project_replaced())
-            view.run_finished.connect(self._on_train_view_run_finished)
-            self._train_view = view
-            self._install_page("train", view)
-        return self._train_view
+    @property
+    def evaluate_view(self):
+        """The Evaluate page (built on first use)."""
+        return self._page("evaluate")
 
     @property
     def experiments_view(self):
         """The Experiments page (built on first use; it edits the Train page's settings)."""
-        if self._experiments_view is None:
-            from app.ui.experiments.experiments_view import ExperimentsView
+        return self._page("experiments")
 
-            view = ExperimentsView(self.document, self.train_view.settings)
-            view.save_project = self.save
-            view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
-            self._experiments_view = view
-            self._install_page("experiments", view)
-        return self._experiments_view
+    def _page(self, name: str) -> QWidget:
+        view = self._deferred_pages.get(name)
+        if view is None:
+            view = {"train": self._make_train_view, "evaluate": self._make_evaluate_view,
+                    "experiments": self._make_experiments_view}[name]()
+            self._deferred_pages[name] = view
+            self._install_page(name, view)
+        return view
+
+    def _make_train_view(self) -> QWidget:
+        from app.ui.training.train_view import TrainView
+
+        view = TrainView(self.document)
+        view.save_project = self.save  # a run trains the project as saved
+        view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        view.run_state_changed.connect(lambda text: self.run_state_label.setText(text))
+        view.run_finished.connect(self._on_train_view_run_finished)
+        return view
+
+    def _make_evaluate_view(self) -> QWidget:
+        from app.ui.evaluate.evaluate_view import EvaluateView
+
+        return EvaluateView(self.document)
+
+    def _make_experiments_view(self) -> QWidget:
+        from app.ui.experiments.experiments_view import ExperimentsView
+
+        view = ExperimentsView(self.document, self.train_view.settings)
+        view.save_project = self.save
+        view.status_reported.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        return view
 
     def _install_page(self, name: str, view: QWidget) -> None:
         """Put a newly built page where its placeholder stood, on screen if that was."""
@@ -278,17 +294,12 @@ class MainWindow(QMainWindow):
         placeholder.deleteLater()
 
     def _build_deferred_pages(self) -> None:
-        self._build_page("experiments")  # builds the Train page too
+        for name in DEFERRED_PAGES:
+            self._page(name)
 
     def _on_stack_current_changed(self, index: int) -> None:
-        self._build_page(VIEWS[index])
-
-    def _build_page(self, name: str) -> QWidget | None:
-        if name == "train":
-            return self.train_view
-        if name == "experiments":
-            return self.experiments_view
-        return None
+        if VIEWS[index] in DEFERRED_PAGES:
+            self._page(VIEWS[index])
 
     def show_view(self, name: str) -> None:
         index = VIEWS.index(name) if name in VIEWS else 0
@@ -521,10 +532,10 @@ class MainWindow(QMainWindow):
         if self._device_probe is not None:
             self._device_probe.stop()
         self.data_view.close()
-        if self._train_view is not None:
-            self._train_view.shutdown()  # a run in progress stops cleanly and stays resumable
-        if self._experiments_view is not None:
-            self._experiments_view.shutdown()  # so does a search
+        if "train" in self._deferred_pages:
+            self.train_view.shutdown()  # a run in progress stops cleanly and stays resumable
+        if "experiments" in self._deferred_pages:
+            self.experiments_view.shutdown()  # so does a search
         from app.ui.workers import cancel_all
 
         cancel_all()
@@ -642,6 +653,8 @@ class MainWindow(QMainWindow):
         from app.ui.crash import log_training_failure
 
         log_training_failure(result)
+        if "evaluate" in self._deferred_pages:  # one built later reads the runs when shown
+            self.evaluate_view._on_document_project_replaced()
 
     def _on_device_probe_detected(self, text: str) -> None:
         self.device_label.setText(self.tr("Device: {device}").format(device=text))

@@ -34,7 +34,7 @@ def test_train_and_experiments_pages_are_built_after_start_up_or_when_first_open
     from app.ui.main_window import VIEWS
     from app.ui.training.train_view import TrainView
 
-    assert window._train_view is None and window._experiments_view is None  # not while the window first paints
+    assert window._deferred_pages == {}  # nothing with plots while the window first paints
     open_and_wait(qtbot, window, iris_project)
     run = iris_project.parent / "runs" / "iris-earlier"
     run.mkdir(parents=True)
@@ -43,8 +43,9 @@ def test_train_and_experiments_pages_are_built_after_start_up_or_when_first_open
     assert isinstance(window.stack.currentWidget(), TrainView) and window.current_view() == "train"
     assert [r.name for r in window.train_view.history.runs] == ["iris-earlier"]
     assert window.train_view.start_button.isEnabled()
-    qtbot.waitUntil(lambda: window._experiments_view is not None, timeout=5000)
+    qtbot.waitUntil(lambda: len(window._deferred_pages) == 3, timeout=5000)
     assert window.stack.widget(VIEWS.index("experiments")) is window.experiments_view
+    assert window.stack.widget(VIEWS.index("evaluate")) is window.evaluate_view
     assert window.stack.count() == len(VIEWS) and window.current_view() == "train"
 
 
