@@ -21,6 +21,7 @@ import time
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
+from shiboken6 import isValid
 
 from app.core.progress import Cancelled, Progress
 
@@ -140,14 +141,20 @@ def start_job(fn: Callable[..., Any], *args: Any, parent: QObject | None = None,
 
 
 def running_jobs() -> list[JobHandle]:
+    """Jobs still running, or whose result the GUI has not received yet."""
+    for handle in list(_running):
+        # A handle deleted with its parent (a view closed mid-job) never receives its
+        # ``done``; it stays listed only while its thread (kept alive here) still runs.
+        if not isValid(handle) and not handle._thread.isRunning():
+            _running.discard(handle)
     return list(_running)
 
 
 def cancel_all(timeout_ms: int = 5000) -> None:
     """Stop every job and wait for its thread; called before the app quits."""
-    for handle in list(_running):
+    for handle in running_jobs():
         handle.cancel()
-    for handle in list(_running):
+    for handle in running_jobs():
         handle.wait(timeout_ms)
 
 

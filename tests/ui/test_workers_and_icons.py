@@ -10,6 +10,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 
 from app.core.errors import ModelwrightError
+from shiboken6 import isValid
+
 from app.ui.workers import MAX_SIGNALS_PER_SECOND, start_job
 
 
@@ -57,6 +59,25 @@ def test_cancel_stops_the_job_at_its_next_report_and_progress_is_throttled(qtbot
     assert not finished and len(steps) < 10_000
     seconds = len(steps) * 0.0005 + elapsed
     assert len(reports) <= MAX_SIGNALS_PER_SECOND * seconds + 2  # never a signal per step
+
+
+def test_a_job_whose_view_was_closed_is_forgotten_once_its_thread_ends(qtbot):
+    """A view deleted mid-job never receives the job's end; the job must not stay listed as
+    running for ever (the app waits for running jobs before it quits)."""
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.workers import running_jobs
+
+    release = threading.Event()
+    view = QWidget()
+    job = start_job(lambda progress=None: release.wait(5), parent=view)
+    thread = job._thread
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(job), timeout=5000)
+    assert job in running_jobs() and thread.isRunning()  # its thread still runs: kept, and kept alive
+    release.set()
+    qtbot.waitUntil(lambda: not running_jobs(), timeout=5000)
+    assert thread.isFinished()
 
 
 @pytest.mark.parametrize("dark", [False, True])
