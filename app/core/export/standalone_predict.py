@@ -42,6 +42,8 @@ def write_atomically(target, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
 TRUE_WORDS = {"true", "yes", "y", "t", "是", "真", "1"}
 FALSE_WORDS = {"false", "no", "n", "f", "否", "假", "0"}
 WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|\w+|[^\w\s]", re.UNICODE)

@@ -26,6 +26,7 @@ Example (two CPU processes on one machine)::
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -143,8 +144,6 @@ def shutdown(*, finished: bool = True) -> None:
         return
     if finished:
         _wait_for_the_others()
-    import gc
-
     gc.collect()
     dist.destroy_process_group()
 
