@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>AttentionView</name>
+    <message>
+        <source>&lt;b&gt;Attention&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The attention layer to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One attention head, or the mean of all heads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>looks at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each row is one word: the brighter a cell, the more that word drew on the word of its column when the model read the text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer {n}: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean of heads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Head {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Dismiss</source>

@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AttentionView</name>
+    <message>
+        <source>&lt;b&gt;Attention&lt;/b&gt;</source>
+        <translation>&lt;b&gt;注意力&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>The attention layer to show</source>
+        <translation>要显示的注意力层</translation>
+    </message>
+    <message>
+        <source>One attention head, or the mean of all heads</source>
+        <translation>单个注意力头，或所有头的平均</translation>
+    </message>
+    <message>
+        <source>word</source>
+        <translation>词</translation>
+    </message>
+    <message>
+        <source>looks at</source>
+        <translation>关注</translation>
+    </message>
+    <message>
+        <source>Each row is one word: the brighter a cell, the more that word drew on the word of its column when the model read the text.</source>
+        <translation>每一行是一个词：格子越亮，模型读这段文字时该词就越多地参考了所在列的词。</translation>
+    </message>
+    <message>
+        <source>Layer {n}: {name}</source>
+        <translation>第 {n} 层：{name}</translation>
+    </message>
+    <message>
+        <source>Mean of heads</source>
+        <translation>各头平均</translation>
+    </message>
+    <message>
+        <source>Head {n}</source>
+        <translation>第 {n} 个头</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Dismiss</source>

@@ -89,10 +89,8 @@ def test_table_attributions_and_permutation_importance(tmp_path):
     assert row["attributions"]["signal"] > 0  # it pushed the answer towards "up"
 
 
-def test_text_attributions_point_at_the_deciding_word(tmp_path):
-    from app.core.new_project import create_project
-    from app.core.train.api import train_project
-
+def _reviews_with_a_cue_word(path) -> None:
+    """Short reviews: filler words and one word that decides the sentiment."""
     rng = np.random.default_rng(0)
     filler = "the a movie film plot actors story was is very quite and but it this".split()
     rows = []
@@ -101,10 +99,71 @@ def test_text_attributions_point_at_the_deciding_word(tmp_path):
         cue = rng.choice(["great", "wonderful", "superb"] if i % 2 else ["awful", "boring", "terrible"])
         words.insert(int(rng.integers(0, 6)), cue)
         rows.append({"text": " ".join(words), "sentiment": "pos" if i % 2 else "neg"})
-    pd.DataFrame(rows).to_csv(tmp_path / "t.csv", index=False)
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+
+def test_text_attributions_point_at_the_deciding_word(tmp_path):
+    from app.core.new_project import create_project
+    from app.core.train.api import train_project
+
+    _reviews_with_a_cue_word(tmp_path / "t.csv")
     create_project("lstm-text", data=tmp_path / "t.csv", target="sentiment", out=tmp_path / "t.mwproj")
     run = train_project(tmp_path / "t.mwproj", out=tmp_path / "run", overrides={"epochs": 8})
     explained = Explainer(run).text("the movie was superb and quite long")
     assert explained["label"] == "pos"
     tokens = dict(explained["tokens"])
     assert max(tokens, key=tokens.get) == "superb"
+
+
+def test_attention_maps_are_the_layers_own_weights_and_change_nothing():
+    import torch
+
+    from app.core.data.info import DataInfo
+    from app.core.experiments.explain import attention_maps
+    from app.core.graph.compiler import compile_graph
+    from app.core.graph.modules import SelfAttention
+    from app.core.graph.templates import build_template_graph
+
+    torch.manual_seed(0)
+    info = DataInfo("tokens", (12,), "classification", 3, vocab_size=40, class_names=("a", "b", "c"))
+    model = compile_graph(build_template_graph("transformer-text", info)).eval()
+    tokens = torch.randint(1, 40, (12,))
+    with torch.no_grad():
+        before = model(tokens[None])
+    maps = attention_maps(model, tokens)
+    assert [name for name, _ in maps] == ["encoder_1", "encoder_2"]
+    for _, weights in maps:
+        assert weights.shape == (4, 12, 12) and np.allclose(weights.sum(axis=-1), 1.0, atol=1e-5)
+    with torch.no_grad():  # reading the weights left the model as it was (hooks gone, same answers)
+        assert torch.allclose(model(tokens[None]), before, atol=1e-5)
+    assert not any(m._forward_hooks or m._forward_pre_hooks for m in model.modules())
+
+    # A causal attention layer: nothing attends to the future, and the weights are what the
+    # layer itself computes.
+    layer = SelfAttention(16, 2, 0.0, True, causal=True).eval()
+    net = torch.nn.Sequential(torch.nn.Embedding(40, 16), layer)
+    (name, weights), = attention_maps(net, tokens)
+    assert name == "1" and weights.shape == (2, 12, 12)
+    assert np.allclose(np.triu(weights, k=1), 0.0)
+    x = net[0](tokens[None])
+    mask = torch.ones(12, 12, dtype=torch.bool).triu(1)
+    expected = torch.nn.MultiheadAttention.forward(layer, x, x, x, attn_mask=mask, need_weights=True,
+                                                   average_attn_weights=False)[1][0]
+    assert np.allclose(weights, expected.detach().numpy(), atol=1e-6)
+    assert layer.keep_weights is False and layer.last_weights is None
+
+
+def test_text_explanations_of_a_transformer_carry_its_attention_over_the_words(tmp_path):
+    from app.core.new_project import create_project
+    from app.core.train.api import train_project
+
+    _reviews_with_a_cue_word(tmp_path / "t.csv")
+    create_project("transformer-text", data=tmp_path / "t.csv", target="sentiment", out=tmp_path / "t.mwproj")
+    run = train_project(tmp_path / "t.mwproj", out=tmp_path / "run", overrides={"epochs": 2})
+    explained = Explainer(run).text("the movie was superb")
+    words = [token for token, _ in explained["tokens"]]
+    assert len(words) == 4 and [a["layer"] for a in explained["attention"]] == ["encoder_1", "encoder_2"]
+    for layer in explained["attention"]:
+        heads, rows, columns = layer["weights"].shape
+        assert heads >= 1 and rows == columns == len(words)  # the text's own words, padding left out
+        assert (layer["weights"] >= 0).all() and (layer["weights"].sum(axis=-1) <= 1 + 1e-5).all()

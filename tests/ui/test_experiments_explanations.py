@@ -77,3 +77,38 @@ def test_gallery_image_shows_a_heat_map(qtbot, tmp_path):
     with qtbot.waitSignal(panel.explained, timeout=RUN_TIMEOUT_MS) as again:
         panel.method_combo.setCurrentIndex(panel.method_combo.findData("integrated_gradients"))
     assert again.args[0]["method"] == "integrated_gradients"
+
+
+def test_playground_shows_where_a_transformer_looked(qtbot, tmp_path):
+    import numpy as np
+
+    from app.core.new_project import create_project
+    from app.core.train.api import train_project
+    from tests.core.test_experiments_explain import _reviews_with_a_cue_word
+
+    _reviews_with_a_cue_word(tmp_path / "reviews.csv")
+    create_project("transformer-text", data=tmp_path / "reviews.csv", target="sentiment",
+                   out=tmp_path / "reviews.mwproj")
+    train_project(tmp_path / "reviews.mwproj", out=tmp_path / "runs" / "r", overrides={"epochs": 2})
+    view = _evaluate_view(qtbot, tmp_path / "reviews.mwproj")
+    playground = view.playground
+    with qtbot.waitSignal(playground.loaded, timeout=RUN_TIMEOUT_MS):
+        view.tabs.setCurrentWidget(playground)
+    panel = playground.explanation
+    qtbot.waitUntil(lambda: panel.explainer is not None, timeout=RUN_TIMEOUT_MS)
+    playground.text_edit.setPlainText("the plot was boring")
+    with qtbot.waitSignal(panel.explained, timeout=RUN_TIMEOUT_MS) as explained:
+        playground.predict_button.click()
+    result = explained.args[0]
+    attention = panel.attention
+    assert result["kind"] == "text" and not attention.isHidden()
+    assert attention.words == ["the", "plot", "was", "boring"]
+    assert attention.layer_combo.count() == 2 and attention.layer_combo.currentIndex() == 1  # last layer first
+    assert attention.head_combo.itemData(0) == -1 and attention.head_combo.count() == 1 + 4  # mean + 4 heads
+    last = np.asarray(result["attention"][1]["weights"])
+    assert np.allclose(attention.shown_matrix(), last.mean(axis=0))
+    attention.head_combo.setCurrentIndex(2)  # head 2
+    assert np.allclose(attention.shown_matrix(), last[1])
+    attention.layer_combo.setCurrentIndex(0)
+    assert np.allclose(attention.shown_matrix(), np.asarray(result["attention"][0]["weights"])[1])
+    assert attention.image.image.shape == (4, 4)

@@ -168,6 +168,48 @@ def token_attributions(model: torch.nn.Module, tokens: torch.Tensor, target: int
     return attr[0].detach().float().cpu().numpy()
 
 
+def attention_maps(model: torch.nn.Module, tokens: torch.Tensor) -> list[tuple[str, np.ndarray]]:
+    """The self-attention weights of every attention layer for one token sequence (T,), in
+    the order the network runs them: ``(layer, (heads, T, T))``, where row i is how position i
+    spread its attention over the positions (each row sums to 1).
+
+    Covers the designer's multi-head attention and Transformer encoder layers; GPT blocks
+    (fused attention, no weights) and pretrained bases are not read.
+    """
+    from app.core.graph.modules import SelfAttention
+
+    maps: list[tuple[str, np.ndarray]] = []
+
+    def keep(name: str, weights: torch.Tensor) -> None:
+        maps.append((name.rsplit(".", 1)[-1], weights[0].detach().float().cpu().numpy()))
+
+    handles, flagged = [], []
+    for name, module in model.named_modules():
+        if isinstance(module, SelfAttention):
+            module.keep_weights = True
+            flagged.append(module)
+            handles.append(module.register_forward_hook(
+                lambda m, _args, _out, name=name: keep(name, m.last_weights)))
+        elif isinstance(module, torch.nn.TransformerEncoderLayer):
+            attention = module.self_attn
+            handles.append(attention.register_forward_pre_hook(
+                lambda _m, args, kwargs: (args, {**kwargs, "need_weights": True, "average_attn_weights": False}),
+                with_kwargs=True))
+            handles.append(attention.register_forward_hook(
+                lambda _m, _args, out, name=name: keep(name, out[1])))
+    try:
+        # With gradients on, nn.TransformerEncoderLayer skips its fused inference path, which
+        # never calls self_attn (and so never has weights to give).
+        with torch.enable_grad():
+            model.eval()(tokens.long().unsqueeze(0))
+    finally:
+        for handle in handles:
+            handle.remove()
+        for module in flagged:
+            module.keep_weights, module.last_weights = False, None
+    return maps
+
+
 # ---------------------------------------------------------------------------- runs
 class Explainer:
     """A trained run ready to be explained (loads like the playground's predictor)."""
@@ -293,4 +335,7 @@ class Explainer:
         scores = token_attributions(self.model, x, target, binary=self.binary)
         ids = x.tolist()
         tokens = [(pre.tokenizer.decode([t]), float(s)) for t, s in zip(ids, scores) if t != 0]
-        return {"target": target, "label": self._label(target), "tokens": tokens}
+        kept = [i for i, t in enumerate(ids) if t != 0]  # the text's own tokens, not the padding
+        attention = [{"layer": layer, "weights": weights[:, kept][:, :, kept]}
+                     for layer, weights in attention_maps(self.model, x)]
+        return {"target": target, "label": self._label(target), "tokens": tokens, "attention": attention}

@@ -169,10 +169,18 @@ class SelfAttention(nn.MultiheadAttention):
     def __init__(self, embed_dim: int, num_heads: int, dropout: float, bias: bool, causal: bool) -> None:
         super().__init__(embed_dim, num_heads, dropout=dropout, bias=bias, batch_first=True)
         self.causal = causal
+        # Explanations switch this on to read the attention weights (B, heads, T, T) from
+        # ``last_weights``; training and inference never compute them.
+        self.keep_weights = False
+        self.last_weights: torch.Tensor | None = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         mask = causal_mask(x.size(1), x.device) if self.causal else None
-        return super().forward(x, x, x, attn_mask=mask, need_weights=False)[0]
+        out, weights = super().forward(x, x, x, attn_mask=mask, need_weights=self.keep_weights,
+                                       average_attn_weights=False)
+        if self.keep_weights:
+            self.last_weights = weights.detach()
+        return out
 
 
 class EncoderLayer(nn.TransformerEncoderLayer):

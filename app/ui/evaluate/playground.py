@@ -123,7 +123,7 @@ class Playground(QWidget):
         right.addWidget(self.answer)
         right.addWidget(self.probabilities, 1)
         self.explanation = ExplanationPanel()
-        right.addWidget(self.explanation, 2)
+        right.addWidget(self.explanation, 4)  # the probabilities are a few rows; the explanation needs room
         self._request: tuple[str, object] | None = None
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)

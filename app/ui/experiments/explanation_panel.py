@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from app.ui.experiments.attention_view import AttentionView
 from app.ui.workers import start_job
 
 HEAT_SIZE = 192
@@ -102,6 +104,7 @@ class ExplanationPanel(QWidget):
         self.importance_button.setToolTip(self.tr("How much worse the model gets when each column's values are "
                                                   "shuffled (on the test or validation data)"))
         self.importance_button.clicked.connect(self.explain_importance)
+        self.attention = AttentionView()
         row = QHBoxLayout()
         row.addWidget(self.title, 1)
         row.addWidget(self.method_combo)
@@ -110,8 +113,19 @@ class ExplanationPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.picture, 1)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.caption)
+        # Contributions above, attention below (text models with attention layers); the user
+        # moves the border between them.
+        answer = QWidget()
+        answer_layout = QVBoxLayout(answer)
+        answer_layout.setContentsMargins(0, 0, 0, 0)
+        answer_layout.addWidget(self.table, 1)
+        answer_layout.addWidget(self.caption)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(answer)
+        split.addWidget(self.attention)
+        split.setSizes([1, 1])
+        layout.addWidget(split, 1)
         self._show(None)
 
     def _show(self, kind: str | None) -> None:
@@ -119,6 +133,7 @@ class ExplanationPanel(QWidget):
         self.picture.setVisible(kind == "image")
         self.table.setVisible(kind in ("table", "text"))
         self.importance_button.setVisible(kind == "table")
+        self.attention.setVisible(False)  # shown by a text explanation of a model with attention
 
     def set_run(self, run_dir: str | None) -> None:
         if run_dir == self.run_dir:
@@ -190,6 +205,8 @@ class ExplanationPanel(QWidget):
         else:
             rows = list(result["attributions"].items()) if kind == "values" else result["tokens"]
             self._fill(rows)
+            if kind == "text":
+                self.attention.set_attention([token for token, _ in rows], result.get("attention") or [])
             self.caption.setText(self.tr("Positive numbers pushed the answer towards “{label}”, negative ones "
                                          "away from it.").format(label=result["label"]))
         self.explained.emit(result)
