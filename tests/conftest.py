@@ -12,3 +12,35 @@ try:
     torch.set_num_threads(1)
 except ImportError:  # pragma: no cover - torch is a hard dependency; this only keeps collection readable
     pass
+
+
+import gc  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def garbage_collected_on_the_main_thread_only():
+    """As in the app (see MainWindow): Python's automatic collection is off and cycles are
+    collected on the main thread between tests. A collection that runs in a worker thread can
+    free Qt objects left in cycles (pyqtgraph items of views a test closed), and freeing them
+    from there can deadlock against the GUI thread."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+_tests_since_full_collection = [0]
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_after_each_test():
+    """The young objects after every test (what the test made), everything every 25 tests:
+    a full collection walks torch's ~250k objects and costs a third of a second."""
+    yield
+    _tests_since_full_collection[0] += 1
+    if _tests_since_full_collection[0] >= 25:
+        _tests_since_full_collection[0] = 0
+        gc.collect()
+    else:
+        gc.collect(1)

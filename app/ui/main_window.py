@@ -296,6 +296,12 @@ class MainWindow(QMainWindow):
     def _build_deferred_pages(self) -> None:
         for name in DEFERRED_PAGES:
             self._page(name)
+        # Collect reference cycles on this (the GUI) thread only, on a timer: a collection
+        # that happens to run in a worker thread frees Qt objects (plot items) from there,
+        # which can crash or deadlock against the GUI thread. pyqtgraph, loaded by now, has it.
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        self._garbage_collector = GarbageCollector(interval=1.0)
 
     def _on_stack_current_changed(self, index: int) -> None:
         if VIEWS[index] in DEFERRED_PAGES:

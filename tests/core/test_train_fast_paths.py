@@ -106,6 +106,8 @@ def test_training_imports_are_made_once_frozen_and_the_collector_stays_on():
     import sys
 
     frozen_before = gc.get_freeze_count()
+    suite_collector_on = gc.isenabled()  # the test suite keeps it off (tests/conftest.py)
+    gc.enable()
     try:
         import_training_modules()
         assert gc.isenabled()
@@ -118,5 +120,5 @@ def test_training_imports_are_made_once_frozen_and_the_collector_stays_on():
         import_training_modules()
         assert not gc.isenabled()
     finally:
-        gc.enable()
+        gc.enable() if suite_collector_on else gc.disable()
         gc.unfreeze()  # this test process goes on with other tests
