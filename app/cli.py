@@ -219,9 +219,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
         )
         if value is not None
     }
+    progress = TextProgress()
     run_dir = train_project(
-        args.project, out=args.out, resume=args.resume, overrides=overrides, callbacks=[TextProgress()]
+        args.project, out=args.out, resume=args.resume, overrides=overrides, callbacks=[progress]
     )
+    if progress.status == "stopped":  # Ctrl+C: resumable, not finished, so `train && export` stops here
+        return 130
     from app.core.train.distributed import launch_rank
 
     if launch_rank() == 0:  # under torchrun, one line for the whole run

@@ -144,7 +144,7 @@ def test_stop_from_a_callback_takes_effect_within_one_batch(tmp_path):
     ckpt = torch.load(run_paths(tmp_path).last_checkpoint, weights_only=True)
     assert ckpt["data_position"] == {"epoch": 0, "batch_in_epoch": 5}
     assert read_summary(tmp_path)["status"] == "stopped"
-    assert run_paths(tmp_path).weights.is_file()
+    assert not run_paths(tmp_path).weights.exists()  # a stopped run resumes from last.pt; no "final" model
 
 
 def test_pause_blocks_within_one_batch_until_resumed():

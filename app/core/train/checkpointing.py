@@ -7,7 +7,7 @@ import time
 
 from app.core.train.callbacks import Callback
 from app.core.train.config import CheckpointConfig
-from app.core.train.guards import non_finite_weights_message, weights_are_finite
+from app.core.train.guards import non_finite_weights_message, tensors_are_finite, weights_are_finite
 from app.core.train.optim import is_minimized
 
 
@@ -47,8 +47,8 @@ class Checkpointer(Callback):
 
     def on_validation_end(self, trainer, state, control, record) -> None:
         value = record.get(self.monitor)
-        if value is None or not math.isfinite(value):
-            return
+        if value is None or not math.isfinite(value) or control.failure is not None:
+            return  # a failed evaluation (NaN weights) never becomes the best
         best = state.best_metric
         if best is not None and not (value < best if self.minimize else value > best):
             return
@@ -99,6 +99,11 @@ class Checkpointer(Callback):
             self._saving = False
 
     def _save_best(self, trainer, payload: dict | None = None) -> None:
-        trainer.write_checkpoint("best", payload)
         self._pending_best = None
+        weights = payload["model"] if payload is not None else trainer.model.state_dict()
+        if not tensors_are_finite(weights):  # the best checkpoint on disk stays the last finite one
+            if trainer.control.failure is None:
+                trainer.control.fail(non_finite_weights_message(trainer, trainer.state))
+            return
+        trainer.write_checkpoint("best", payload)
         self._best_saved = time.monotonic()

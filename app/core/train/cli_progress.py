@@ -5,13 +5,16 @@ One line per epoch (or evaluation interval of a step-based run)::
     epoch 3/20  train_loss 0.412  val_loss 0.398  val_accuracy 0.912  lr 1.0e-03  2.1s
 
 and, on a terminal, a progress bar inside the epoch redrawn at most 10 times a second.
-While it runs, the first Ctrl+C asks the loop to stop cleanly (last checkpoint saved,
-resumable with ``--resume``); a second one interrupts at once.
+While it runs, the first Ctrl+C asks the loop to stop cleanly after the batch (the last
+checkpoint is saved, no final model is written, and the run ends "stopped", resumable with
+``--resume``); a second one aborts at once. ``status`` tells the command line how the run
+ended, so it can exit 130 after a stop.
 """
 
 from __future__ import annotations
 
 import math
+import shlex
 import signal
 import sys
 import threading
@@ -45,6 +48,7 @@ class TextProgress(Callback):
         self._record_time = 0.0
         self._bar_shown = False
         self._previous_handler = None
+        self.status: str | None = None  # the run's final status, once it has ended
 
     @property
     def out(self) -> TextIO:
@@ -70,7 +74,10 @@ class TextProgress(Callback):
                 if control.stop_requested:
                     raise KeyboardInterrupt
                 control.request_stop()
-                self._print("Stopping after this batch (Ctrl+C again to abort)...")
+                try:
+                    self._print("Stopping after this batch (Ctrl+C again to abort)...")
+                except RuntimeError:  # the signal landed inside another write to the stream
+                    pass
 
             self._previous_handler = signal.signal(signal.SIGINT, on_sigint)
 
@@ -101,22 +108,33 @@ class TextProgress(Callback):
 
     def on_fit_end(self, trainer, state, control) -> None:
         self._restore_handler()
+        self.status = state.status
         if state.status == "failed":
             self._print(f"Training failed: {state.error}")
         elif state.status == "stopped":
-            self._print(f"Stopped at epoch {state.epoch + 1}, step {state.global_step}; "
-                        "continue with --resume RUN_DIR.")
+            self._print(f"Stopped at epoch {state.epoch + 1}, step {state.global_step} before the end, so no final "
+                        f"model was written; continue with: {_resume_command(trainer)}")
         else:
             reason = f" ({control.stop_reason})" if control.stop_reason else ""
             self._print(f"Finished in {state.elapsed_seconds:.1f}s{reason}.")
 
     def on_exception(self, trainer, state, control, error) -> None:
         self._restore_handler()
+        self.status = "failed"
         if self._bar_shown:
             self.out.write("\n")
             self._bar_shown = False
+        paths = getattr(trainer, "paths", None)
+        if isinstance(error, KeyboardInterrupt) and paths is not None and paths.last_checkpoint.is_file():
+            self._print(f"Aborted; the last checkpoint is kept, continue with: {_resume_command(trainer)}")
 
     def _restore_handler(self) -> None:
         if self._previous_handler is not None:
             signal.signal(signal.SIGINT, self._previous_handler)
             self._previous_handler = None
+
+
+def _resume_command(trainer) -> str:
+    paths = getattr(trainer, "paths", None)
+    run_dir = shlex.quote(str(paths.root)) if paths is not None else "RUN_DIR"
+    return f"python main.py train --resume {run_dir}"

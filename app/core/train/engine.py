@@ -39,7 +39,7 @@ from app.core.train.devices import (
     seed_everything,
 )
 from app.core.train.early_stopping import EarlyStopping
-from app.core.train.guards import NonFiniteLossGuard
+from app.core.train.guards import NonFiniteLossGuard, non_finite_weights_message, weights_are_finite
 from app.core.train.history import History
 from app.core.train.losses import build_loss, output_kind
 from app.core.train.metrics import MetricSet, check_metric_names
@@ -586,6 +586,26 @@ class Trainer:
 
     # --------------------------------------------------------------------- the end
     def _finish(self) -> None:
+        """Settle the run's status and write what it leaves behind.
+
+        Only a completed run writes ``model.safetensors``: a stopped run keeps its ``last``
+        checkpoint to resume from, so its half-trained weights never pass for a finished
+        model; and weights that stopped being finite fail the run whatever the losses said.
+        """
+        state, control = self.state, self.control
+        if control.failure is None and not weights_are_finite(self.model):
+            control.fail(non_finite_weights_message(self, state))
+        self._settle_status()
+        state.elapsed_seconds = self.elapsed()
+        if self.paths is not None:
+            if self.checkpointer is not None:
+                self.checkpointer.finish(self, state)
+                self._settle_status()  # the final save may still find a non-finite loss or weight
+            if state.status == "completed":
+                self.save_weights(self.paths.weights)
+            self.write_summary()
+
+    def _settle_status(self) -> None:
         state, control = self.state, self.control
         if control.failure:
             state.status, state.error = "failed", control.failure
@@ -593,13 +613,6 @@ class Trainer:
             state.status = "stopped"
         else:
             state.status = "completed"
-        state.elapsed_seconds = self.elapsed()
-        if self.paths is not None:
-            if self.checkpointer is not None:
-                self.checkpointer.finish(self, state)
-            if state.status != "failed":
-                self.save_weights(self.paths.weights)
-            self.write_summary()
 
     def _explain_failure(self, exc: BaseException) -> ModelwrightError | None:
         """An error a user can act on in place of a raw one (running out of memory), or None."""

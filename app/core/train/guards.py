@@ -8,11 +8,26 @@ from app.core.train.callbacks import Callback
 
 
 def weights_are_finite(model) -> bool:
-    """True when no parameter holds NaN or infinity (checked before a checkpoint is written)."""
+    """True when no parameter or buffer (a normalisation's running statistics too) holds NaN
+    or infinity; checked before a checkpoint or the final weights are written."""
+    import itertools
+
+    return tensors_are_finite(itertools.chain(model.parameters(), model.buffers()))
+
+
+def tensors_are_finite(tensors) -> bool:
+    """True when every floating-point tensor of ``tensors`` (an iterable, or a state dict's
+    values) is finite; one device sync for all of them."""
     import torch
 
+    if isinstance(tensors, dict):
+        tensors = tensors.values()
     with torch.no_grad():
-        return all(bool(torch.isfinite(p).all()) for p in model.parameters())
+        flags = [torch.isfinite(t).all() for t in tensors
+                 if isinstance(t, torch.Tensor) and t.is_floating_point() and t.numel()]
+        if not flags:
+            return True
+        return bool(torch.stack([f.to(flags[0].device) for f in flags]).all())
 
 
 def non_finite_weights_message(trainer, state, epoch=None) -> str:
