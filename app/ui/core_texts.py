@@ -42,7 +42,7 @@ EXPORT_FORMATS = (
     QT_TRANSLATE_NOOP("CoreText", "safetensors + architecture"),
     QT_TRANSLATE_NOOP("CoreText", "model.safetensors (weights only, safe to load) and architecture.json (the network as JSON)."),
     QT_TRANSLATE_NOOP("CoreText", "Hugging Face folder"),
-    QT_TRANSLATE_NOOP("CoreText", "For fine-tuned Hugging Face models: a folder from_pretrained() loads."),
+    QT_TRANSLATE_NOOP("CoreText", "For fine-tuned Hugging Face models: a folder that transformers loads (from_pretrained)."),
     QT_TRANSLATE_NOOP("CoreText", "torchrun training bundle"),
     QT_TRANSLATE_NOOP("CoreText", "project, data reference, launch.sh and the Modelwright core: train on several GPUs or machines with torchrun (DistributedDataParallel)."),
 )

@@ -288,7 +288,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>For fine-tuned Hugging Face models: a folder from_pretrained() loads.</source>
+        <source>For fine-tuned Hugging Face models: a folder that transformers loads (from_pretrained).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -288,8 +288,8 @@
         <translation>Hugging Face 文件夹</translation>
     </message>
     <message>
-        <source>For fine-tuned Hugging Face models: a folder from_pretrained() loads.</source>
-        <translation>用于微调后的 Hugging Face 模型：一个可用 from_pretrained() 加载的文件夹。</translation>
+        <source>For fine-tuned Hugging Face models: a folder that transformers loads (from_pretrained).</source>
+        <translation>用于微调后的 Hugging Face 模型：一个 transformers 可以加载的文件夹（from_pretrained）。</translation>
     </message>
     <message>
         <source>torchrun training bundle</source>

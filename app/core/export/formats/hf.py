@@ -31,7 +31,7 @@ def _finetune_backend():
 class HuggingFaceExporter(Exporter):
     name = "hf"
     title = "Hugging Face folder"
-    description = "For fine-tuned Hugging Face models: a folder from_pretrained() loads."
+    description = "For fine-tuned Hugging Face models: a folder that transformers loads (from_pretrained)."
     tolerance = 1e-5
 
     def check(self, run) -> None:
