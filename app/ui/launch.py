@@ -52,10 +52,12 @@ def main(argv: list[str]) -> int:
     app.setOrganizationDomain("modelwright.org")
 
     from app.ui.crash import install_excepthook
+    from app.ui.fonts import ensure_chinese_font
     from app.ui.main_window import MainWindow
     from app.ui.theme import apply_theme
 
     install_excepthook()
+    ensure_chinese_font()  # before any widget: Chinese texts are measured and drawn with it
     if offscreen:
         # Screenshots and timings must not depend on (or change) the user's saved layout.
         settings = QSettings(str(Path(tempfile.mkdtemp(prefix="modelwright-")) / "settings.ini"), QSettings.Format.IniFormat)
