@@ -5,7 +5,8 @@ all-MiniLM-L6-v2 encoder), the absolute path of a Hugging Face model folder, or 
 of an earlier Modelwright run directory whose model was itself fine-tuned from a base.
 :func:`inspect_base` reads only JSON and file headers (no torch), so the designer's shape
 inference and the wizard can describe a base instantly; it refuses incomplete folders and
-says what is missing.
+says what is missing, and folders that would make transformers run code shipped with the
+model (:mod:`.folder_safety`). Every command and the wizard reach a base through it.
 
 Example::
 
@@ -23,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.core.finetune.errors import BaseModelError
+from app.core.finetune.folder_safety import check_base_folder
 
 BUNDLED = {"minilm": "all-MiniLM-L6-v2 (bundled sentence encoder, 6 layers, 384 wide)"}
 RUN_FILES = ("project.mwproj", "model.safetensors")
@@ -118,9 +120,15 @@ def inspect_base(reference: str | os.PathLike) -> BaseInfo:
 
 
 def _signature(folder: Path) -> tuple:
-    """Changes whenever a file that describes the base changes (invalidates the cache)."""
+    """Changes whenever a file that describes the base changes (invalidates the cache), including any
+    config or Python file the safety check reads (see :mod:`.folder_safety`)."""
     out = []
-    for name in ("config.json", SAFE_WEIGHTS, SAFE_INDEX, PICKLE_WEIGHTS, "tokenizer.json", *RUN_FILES):
+    try:
+        checked = sorted(p.name for p in folder.iterdir() if p.name.endswith((".json", ".py")))
+    except OSError:
+        checked = []
+    for name in dict.fromkeys(("config.json", SAFE_WEIGHTS, SAFE_INDEX, PICKLE_WEIGHTS, "tokenizer.json", *RUN_FILES,
+                               *checked)):
         p = folder / name
         try:
             st = p.stat()
@@ -140,6 +148,7 @@ def _inspect(folder: str, reference: str, signature: tuple) -> BaseInfo:
     if all((path / f).is_file() for f in RUN_FILES) and not (path / "config.json").exists():
         return _inspect_run(path, reference)
     config = read_config(path)
+    check_base_folder(path, config)  # before anything could hand the folder to transformers
     model_type = str(config.get("model_type") or "")
     if not model_type:
         raise BaseModelError(f"'{path.name}/config.json' does not say which architecture it is ('model_type' is "

@@ -1,8 +1,8 @@
 """``export --format hf`` for fine-tuned models: a folder ``transformers`` loads with ``from_pretrained``.
 
 * A fine-tuned language model becomes a plain causal LM folder (``config.json``,
-  ``model.safetensors``, tokenizer files): ``AutoModelForCausalLM.from_pretrained(folder)``
-  returns the trained logits.
+  ``model.safetensors``, tokenizer files):
+  ``AutoModelForCausalLM.from_pretrained(folder, trust_remote_code=False)`` returns the trained logits.
 * A fine-tuned text classifier/regressor becomes the encoder folder (``AutoModel`` loads it)
   plus its head: ``head.safetensors`` (the final linear layer) and ``modelwright_head.json``
   (pooling, pad id, labels), the few lines :func:`load_hf_model` shows.
@@ -25,7 +25,8 @@ HEAD_SPEC = "modelwright_head.json"
 _TOKENIZER_FILES = ("tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt")
 _HEAD_TYPES = ("head.classifier", "core.linear")
 USAGE = ("ids = tokenizer(texts, padding=True, truncation=True, return_tensors='pt')['input_ids']; "
-         "hidden = AutoModel.from_pretrained(folder)(input_ids=ids, attention_mask=(ids != pad_token_id))"
+         "hidden = AutoModel.from_pretrained(folder, trust_remote_code=False)(input_ids=ids, "
+         "attention_mask=(ids != pad_token_id))"
          ".last_hidden_state; pool it as 'pooling' says (mean over non-pad tokens, or the first token); "
          "logits = pooled @ head.weight.T + head.bias with head from head.safetensors.")
 
@@ -123,16 +124,23 @@ def load_hf_model(folder: Path):
     import torch
     from safetensors.torch import load_file
 
-    from app.core.finetune.offline import transformers
+    from app.core.finetune.bases import read_config
+    from app.core.finetune.folder_safety import check_base_folder
+    from app.core.finetune.offline import no_prompts, transformers
 
     tf = transformers()
     folder = Path(folder)
+    check_base_folder(folder, read_config(folder))
     if not (folder / HEAD_SPEC).is_file():
-        model = tf.AutoModelForCausalLM.from_pretrained(str(folder), local_files_only=True, use_safetensors=True)
+        with no_prompts():
+            model = tf.AutoModelForCausalLM.from_pretrained(str(folder), trust_remote_code=False, local_files_only=True,
+                                                            use_safetensors=True)
         model.eval()
         return lambda ids: model(input_ids=ids, use_cache=False).logits
     spec = json.loads((folder / HEAD_SPEC).read_text(encoding="utf-8"))
-    encoder = tf.AutoModel.from_pretrained(str(folder), local_files_only=True, use_safetensors=True)
+    with no_prompts():
+        encoder = tf.AutoModel.from_pretrained(str(folder), trust_remote_code=False, local_files_only=True,
+                                               use_safetensors=True)
     encoder.eval()
     head = load_file(str(folder / HEAD_FILE))
     pad = spec["pad_token_id"]

@@ -5,6 +5,10 @@
 ``torch.load(weights_only=True)``, which accepts plain tensors only: a pickle that would
 run code is refused before anything in it executes. An earlier run as the base loads the
 run's own fine-tuned encoder (with any LoRA adapters merged into the weights).
+
+Every load passes ``trust_remote_code=False`` with stdin detached (:func:`.offline.no_prompts`),
+and a checkpoint that leaves the architecture mostly at random values is refused
+(:mod:`.coverage`). The folder itself was checked for shipped code by :func:`inspect_base`.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from app.core.finetune.bases import PICKLE_WEIGHTS, BaseInfo, inspect_base
+from app.core.finetune.bases import PICKLE_WEIGHTS, SAFE_WEIGHTS, BaseInfo, inspect_base
+from app.core.finetune.coverage import check_weight_coverage
 from app.core.finetune.errors import BaseModelError
-from app.core.finetune.offline import transformers
+from app.core.finetune.offline import no_prompts, transformers
 
 
 def load_backbone(info: BaseInfo, causal: bool):
@@ -27,8 +32,11 @@ def load_backbone(info: BaseInfo, causal: bool):
     cls = tf.AutoModelForCausalLM if causal else tf.AutoModel
     try:
         if info.weights == "safetensors":
-            model = cls.from_pretrained(str(info.path), local_files_only=True, use_safetensors=True,
-                                        dtype=torch.float32)
+            with no_prompts():
+                model, loading = cls.from_pretrained(str(info.path), trust_remote_code=False, local_files_only=True,
+                                                     use_safetensors=True, dtype=torch.float32,
+                                                     output_loading_info=True)
+            check_weight_coverage(model, loading.get("missing_keys", ()), info, _safetensors_name(info))
         else:
             model = _from_pickle_file(cls, info)
     except BaseModelError:
@@ -39,6 +47,10 @@ def load_backbone(info: BaseInfo, causal: bool):
                              "folder holds a complete Hugging Face model of a supported kind.") from None
     model.train()
     return model
+
+
+def _safetensors_name(info: BaseInfo) -> str:
+    return SAFE_WEIGHTS if (info.path / SAFE_WEIGHTS).is_file() else "The safetensors files"
 
 
 def read_pickled_weights(path: Path) -> dict:
@@ -60,8 +72,9 @@ def read_pickled_weights(path: Path) -> dict:
 def _from_pickle_file(cls, info: BaseInfo):
     tf = transformers()
     state = read_pickled_weights(info.path / PICKLE_WEIGHTS)
-    config = tf.AutoConfig.from_pretrained(str(info.path), local_files_only=True)
-    model = cls.from_config(config)
+    with no_prompts():
+        config = tf.AutoConfig.from_pretrained(str(info.path), trust_remote_code=False, local_files_only=True)
+        model = cls.from_config(config, trust_remote_code=False)
     own = set(model.state_dict())
     prefix = getattr(model, "base_model_prefix", "") + "."
     renamed = {}
@@ -72,11 +85,8 @@ def _from_pickle_file(cls, info: BaseInfo):
             key = prefix + key
         renamed[key] = value
     result = model.load_state_dict(renamed, strict=False)
-    loaded = len(own) - len(result.missing_keys)
-    if loaded < len(own) * 0.9:
-        raise BaseModelError(f"The weights in '{info.path.name}/{PICKLE_WEIGHTS}' do not fit its config.json "
-                             f"({len(result.missing_keys)} of {len(own)} tensors missing).")
     model.tie_weights()
+    check_weight_coverage(model, result.missing_keys, info, PICKLE_WEIGHTS)
     return model
 
 

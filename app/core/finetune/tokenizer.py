@@ -27,10 +27,12 @@ def _backend_json(info) -> str:
     path = info.path / "tokenizer.json"
     if path.is_file():
         return path.read_text(encoding="utf-8")
-    from app.core.finetune.offline import transformers
+    from app.core.finetune.offline import no_prompts, transformers
 
     try:
-        fast = transformers().AutoTokenizer.from_pretrained(str(info.path), local_files_only=True, use_fast=True)
+        with no_prompts():
+            fast = transformers().AutoTokenizer.from_pretrained(str(info.path), trust_remote_code=False,
+                                                                local_files_only=True, use_fast=True)
         return fast.backend_tokenizer.to_str()
     except Exception as exc:  # noqa: BLE001 - any failure means the tokenizer files are unusable
         raise BaseModelError(f"The tokenizer files of '{info.path.name}' cannot be read ({exc}).") from None
