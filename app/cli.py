@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir", type=Path)
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing file (never the data being read, a project or a run's file)")
     p.set_defaults(handler=_cmd_predict)
 
     p = sub.add_parser(
@@ -287,7 +289,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 def _cmd_predict(args: argparse.Namespace) -> int:
     from app.core.train.api import predict_run
 
-    out = predict_run(args.run_dir, args.data, args.out)
+    out = predict_run(args.run_dir, args.data, args.out, overwrite=args.force)
     print(f"Predictions written to {out}")
     return 0
 

@@ -57,6 +57,10 @@ def create_project(
         raise ModelwrightError(f"The project file name must end in {PROJECT_SUFFIX} (got '{out.name}').")
     if out.exists() and not overwrite:
         raise ModelwrightError(f"{out} already exists; choose another name or pass --force to overwrite it.")
+    from app.core.safety.output_paths import check_output_file
+
+    # --force replaces a project file, never the data it is made from or a run's own copy
+    check_output_file(out, overwrite=overwrite, inputs=[data] if data is not None else [], allow_project=True)
     if template in FINETUNE_TEMPLATES:  # a pretrained base reads the text with its own tokenizer
         from app.core.finetune.project import create_finetune_project
 

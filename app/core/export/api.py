@@ -16,6 +16,7 @@ from app.core.export.base import ExportResult, get_exporter
 from app.core.export.errors import ParityError
 from app.core.export.staging import check_destination, staged_folder
 from app.core.progress import Progress
+from app.core.safety.output_paths import run_inputs
 
 
 def export_run(run_dir: str | os.PathLike, format: str, out: str | os.PathLike, *, overwrite: bool = False,
@@ -35,13 +36,14 @@ def export_run(run_dir: str | os.PathLike, format: str, out: str | os.PathLike, 
     report = Progress(progress)
     exporter = get_exporter(format)
     out = Path(out)
-    check_destination(out.absolute(), overwrite)
+    inputs = run_inputs(run_dir)  # --force never replaces the run, its project or its data
+    check_destination(out.absolute(), overwrite, inputs)
     report(0.0, "Loading the trained run")
     run = load_trained_run(run_dir)
     exporter.check(run)
     cases = run.sample_inputs()
     expected = run.reference_outputs(cases)
-    with staged_folder(out, overwrite=overwrite) as folder:
+    with staged_folder(out, overwrite=overwrite, inputs=inputs) as folder:
         report(0.1, f"Writing {exporter.title}")
         files = list(exporter.write(run, folder, lambda f, m="": report(0.1 + 0.5 * f, m)))
         report(0.6, "Checking the export against the trained model")

@@ -6,30 +6,57 @@ asked for one, and an existing export is only replaced once the new one is compl
 
 from __future__ import annotations
 
+import glob
+import json
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from app.core.export.errors import ExportError
+from app.core.fileio import STALE_TEMPORARY_SECONDS
+from app.core.safety.output_paths import OutputPathError, check_output_folder
 
 
-def check_destination(out: Path, overwrite: bool) -> None:
-    """Refuse a destination that is a file, or a non-empty folder unless ``overwrite``."""
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"'{out}' is a file; exports are folders. Choose a folder name for --out.")
-    if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise ExportError(f"The folder '{out}' already exists and is not empty; choose another folder "
-                          "or allow replacing it (--force).")
+def check_destination(out: Path, overwrite: bool, inputs: Iterable[str | os.PathLike] = ()) -> None:
+    """Refuse a destination that is a file, a non-empty folder unless ``overwrite``, and with it
+    anything but an earlier export that holds none of ``inputs`` (see
+    :func:`app.core.safety.output_paths.check_output_folder`)."""
+    try:
+        check_output_folder(out, overwrite=overwrite, inputs=inputs)
+    except OutputPathError as exc:
+        raise ExportError(str(exc)) from None
+
+
+def sweep_stale_staging(out: str | os.PathLike, older_than: float = STALE_TEMPORARY_SECONDS) -> list[Path]:
+    """Remove ``.NAME.*.partial`` folders beside ``out`` left by exports that were killed (the
+    folders' counterpart of :func:`app.core.fileio.sweep_stale_temporaries`); returns them."""
+    out = Path(out)
+    pattern = os.path.join(glob.escape(str(out.parent)), f".{glob.escape(out.name)}.*.partial")
+    removed = []
+    now = time.time()
+    for name in glob.glob(pattern):
+        path = Path(name)
+        try:
+            if path.is_dir() and not path.is_symlink() and now - path.stat().st_mtime > older_than:
+                shutil.rmtree(path)
+                removed.append(path)
+        except OSError:  # gone already, or not ours to remove: leave it
+            continue
+    return removed
 
 
 @contextmanager
-def staged_folder(out: str | os.PathLike, *, overwrite: bool = False) -> Iterator[Path]:
+def staged_folder(out: str | os.PathLike, *, overwrite: bool = False,
+                  inputs: Iterable[str | os.PathLike] = ()) -> Iterator[Path]:
     """Yield an empty hidden folder beside ``out``; on success it becomes ``out``, else it is deleted."""
     out = Path(out).absolute()
-    check_destination(out, overwrite)
+    inputs = list(inputs)
+    check_destination(out, overwrite, inputs)
+    sweep_stale_staging(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
@@ -38,6 +65,7 @@ def staged_folder(out: str | os.PathLike, *, overwrite: bool = False) -> Iterato
                           "Choose a folder you can write to.") from exc
     try:
         yield staging
+        check_destination(out, overwrite, inputs)  # the folder may have changed while the export ran
         _publish(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -64,3 +92,11 @@ def _publish(staging: Path, out: Path) -> None:
         raise ExportError(f"Cannot move the finished export into '{out}': {exc.strerror or exc}.") from exc
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def write_export_manifest(folder: Path, result, **fields) -> None:
+    """``export.json``: what was written, and ``"producer": "Modelwright"``, the mark that lets a
+    later ``--force`` replace this folder (and nothing else)."""
+    manifest = {"format_version": 1, "producer": "Modelwright", **fields, **result.to_dict(),
+                "path": Path(result.path).name}
+    (folder / "export.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -124,34 +124,92 @@ def _device_setting(project_path, resume, overrides) -> str:
 
 
 def _train(project_path, out, resume, overrides, callbacks, control, progress, ctx) -> Path:
-    from app.core.graph.compiler import compile_graph
+    """Train with the run folder claimed (one writer per run); the claim is released at the end,
+    on failure too, and a claim that wrote nothing is undone."""
+    claims = []
+    try:
+        return _train_claimed(project_path, out, resume, overrides, callbacks, control, progress, ctx, claims)
+    finally:
+        for claim in claims:
+            claim.release()
+
+
+def _claim_on_main(ctx, claim_folder, claims: list):
+    """Run ``claim_folder`` on the main process only; every process gets its outcome (or its error)."""
     from app.core.train import distributed
+
+    if ctx is None:
+        claim = claim_folder()
+        claims.append(claim)
+        return claim.root, claim.restart
+    outcome, problem = None, None
+    if ctx.is_main:
+        try:
+            claim = claim_folder()
+            claims.append(claim)
+            outcome = (claim.root, claim.restart)
+        except ModelwrightError as exc:
+            problem = str(exc)
+    outcome, problem = distributed.broadcast_from_main(ctx, (outcome, problem))
+    if problem:
+        raise RunDirError(problem)
+    return outcome
+
+
+def _note(progress):
+    """Where a claim's notes go: stderr (the CLI's notes) and the job's progress messages."""
+    import sys
+
+    def note(message: str) -> None:
+        print(f"note: {message}", file=sys.stderr, flush=True)
+        if progress is not None:
+            progress(0.0, message)
+
+    return note
+
+
+def _restart_config(paths, overrides: dict | None):
+    """A run stopped before its first checkpoint starts again with its own project copy, or
+    (killed even before writing it) with the project and settings its marker names."""
+    from app.core.run_claim import run_marker
+
+    if paths.project.is_file():
+        return _resume_config(paths, overrides)
+    marker = run_marker(paths.root)
+    given = {k: v for k, v in (overrides or {}).items() if v is not None and k in RESUME_OVERRIDES}
+    project = _load(Path(marker["project"]))
+    training = marker.get("training") or project.training
+    return TrainConfig.from_dict(training).with_overrides(given), project
+
+
+def _train_claimed(project_path, out, resume, overrides, callbacks, control, progress, ctx, claims) -> Path:
+    from app.core.graph.compiler import compile_graph
+    from app.core.run_claim import claim_new_run, claim_run_to_resume
 
     main = ctx is None or ctx.is_main
     checkpoint = None
     if resume is not None:
-        paths = open_run(resume)
-        checkpoint = find_checkpoint(paths.root, "last")
-        from app.core.train.checkpoint import load_checkpoint
+        run_dir, restart = _claim_on_main(ctx, lambda: claim_run_to_resume(resume, note=_note(progress)), claims)
+        paths = run_paths(run_dir)
+        if restart:
+            config, project = _restart_config(paths, overrides)
+        else:
+            paths = open_run(resume)
+            checkpoint = find_checkpoint(paths.root, "last")
+            from app.core.train.checkpoint import load_checkpoint
 
-        load_checkpoint(checkpoint, mmap=True)  # a damaged or foreign file is refused before anything is written
-        config, project = _resume_config(paths, overrides)
-        _check_resumable(paths, config)
-        run_dir = paths.root
+            load_checkpoint(checkpoint, mmap=True)  # a damaged or foreign file is refused before anything is written
+            config, project = _resume_config(paths, overrides)
+            _check_resumable(paths, config)
     else:
         if project_path is None:
             raise TrainingError("No project given; pass a project file (*.mwproj) to train.")
         project = _load(Path(project_path))
         config = TrainConfig.from_dict(project.training).with_overrides(overrides)
-        run_dir, problem = None, None
-        if main:  # one process picks the folder (a default name holds the time) and checks it
-            run_dir = Path(out) if out is not None else default_run_dir(project.path)
-            if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
-                problem = (f"'{run_dir}' already exists and is not empty; choose another --out, "
-                           "or continue that run with --resume.")
-        run_dir, problem = distributed.broadcast_from_main(ctx, (run_dir, problem))
-        if problem:
-            raise RunDirError(problem)
+        # one process picks the folder (a default name holds the time), claims and marks it
+        run_dir, _ = _claim_on_main(ctx, lambda: claim_new_run(
+            Path(out) if out is not None else default_run_dir(project.path), project_path=project.path,
+            training=config.to_dict(), note=_note(progress)), claims)
     resolve_device(config.device)  # an unavailable device fails before the data is read
 
     prepared = _prepare(project, progress)
@@ -166,7 +224,6 @@ def _train(project_path, out, resume, overrides, callbacks, control, progress, c
         initialise_gpt(model)  # a GPT starts from GPT-2's initialisation (same on every process)
     if main:
         if checkpoint is None:
-            paths.root.mkdir(parents=True, exist_ok=True)
             write_json_atomic(paths.preprocessor, prepared.preprocessor.to_dict())
             write_json_atomic(paths.data_info, info.to_dict())
         _write_project_copy(project, config, paths.project)
@@ -319,15 +376,22 @@ def _regression_in_original_units(run: _TrainedRun, split) -> dict:
 
 
 @_with_threads
-def predict_run(run_dir: str | os.PathLike, data_path: str | os.PathLike, out: str | os.PathLike) -> Path:
+def predict_run(run_dir: str | os.PathLike, data_path: str | os.PathLike, out: str | os.PathLike, *,
+                overwrite: bool = False) -> Path:
     """Write a CSV with the input columns, a ``prediction`` column in the original labels or
-    units, and (for classes) one ``prob_<label>`` column per class. Written atomically."""
+    units, and (for classes) one ``prob_<label>`` column per class. Written atomically.
+
+    An existing ``out`` is replaced only with ``overwrite``, and never when it is the data
+    being read, a project file or a file of a run (see :mod:`app.core.safety.output_paths`)."""
+    from app.core.safety.output_paths import check_output_file, run_inputs
+
     run = _TrainedRun(run_dir)
     if run.info.task == "language-model":
         raise ModelwrightError("This run is a language model; use 'generate' to produce text from it.")
     data_path, out = Path(data_path), Path(out)
     if not data_path.exists():
         raise ModelwrightError(f"Data not found: {data_path}")
+    check_output_file(out, overwrite=overwrite, inputs=[data_path, *run_inputs(run.paths.root)])
     frame = run.preprocessor.read_frame(data_path)
     inputs = run.preprocessor.transform_frame(frame, f"'{data_path.name}'")
     outputs = run.outputs(inputs)
