@@ -193,12 +193,16 @@ class TorchrunExporter(Exporter):
 def export_project_bundle(project_path: str | os.PathLike, out: str | os.PathLike, *,
                           overwrite: bool = False) -> ExportResult:
     """The torchrun bundle of a project file (no trained run needed); written atomically."""
-    from app.core.export.staging import check_destination, staged_folder
+    from app.core.export.staging import check_destination, staged_folder, write_export_manifest
     from app.core.project import load_project
+    from app.core.safety.output_paths import project_inputs
 
     out = Path(out)
-    check_destination(out.absolute(), overwrite)
+    inputs = project_inputs(project_path)  # --force never replaces the project or its data
+    check_destination(out.absolute(), overwrite, inputs)
     project = load_project(project_path)
-    with staged_folder(out, overwrite=overwrite) as folder:
+    with staged_folder(out, overwrite=overwrite, inputs=inputs) as folder:
         files = write_bundle(project, folder, source=f"project {Path(project_path).resolve()}")
-    return ExportResult("torchrun", out.absolute(), files, None)
+        result = ExportResult("torchrun", out.absolute(), sorted(set(files) | {"export.json"}), None)
+        write_export_manifest(folder, result, project=project.name, source=str(Path(project_path).resolve()))
+    return result
