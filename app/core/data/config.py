@@ -14,7 +14,7 @@ Example (a CSV)::
      "task": null,
      "preparation": {"drop_duplicates": false, "missing": "mean", "fill_value": null,
                      "categorical": "onehot", "scaling": "standard",
-                     "target_scaling": "standard"},
+                     "target_scaling": "standard", "non_finite": "error"},
      "split": {"method": "stratified", "ratios": {"train": 0.8, "val": 0.1, "test": 0.1},
                "seed": 42, "column": null},
      "text": null, "image": null}
@@ -34,6 +34,9 @@ TEXT_FORMATS = ("plain",)
 COLUMN_TYPES = ("numeric", "categorical", "boolean", "text")
 ROLES = ("feature", "target", "ignore")
 MISSING_STRATEGIES = ("drop", "mean", "median", "mode", "constant")
+#: What a number that is infinite or too large for a 32-bit model input does: stop the
+#: import with the rows named ("error"), or count as a missing value ("missing").
+NON_FINITE_POLICIES = ("error", "missing")
 CATEGORICAL_ENCODINGS = ("onehot", "ordinal")
 SCALINGS = ("standard", "minmax", "none")
 SPLIT_METHODS = ("random", "stratified", "column")
@@ -162,6 +165,7 @@ class PreparationConfig:
     categorical: str = "onehot"
     scaling: str = "standard"
     target_scaling: str = "standard"
+    non_finite: str = "error"
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -175,6 +179,7 @@ class PreparationConfig:
         _choice(p.categorical, CATEGORICAL_ENCODINGS, "preparation", "categorical")
         _choice(p.scaling, SCALINGS, "preparation", "scaling")
         _choice(p.target_scaling, SCALINGS, "preparation", "target_scaling")
+        _choice(p.non_finite, NON_FINITE_POLICIES, "preparation", "non_finite")
         if p.missing == "constant" and p.fill_value is None:
             raise DataConfigError("'data.preparation.missing' is 'constant' but 'data.preparation.fill_value' is not set.")
         return p

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app.core.data.columns import detect_column_type, detect_task, guess_target, is_identifier, is_split_column, numeric_values, boolean_values
+from app.core.data.columns import detect_column_type, detect_task, guess_target, is_identifier, is_split_column, boolean_values
 from app.core.data.config import (
     ColumnConfig,
     DataConfig,
@@ -22,6 +22,7 @@ from app.core.data.config import (
     TextConfig,
 )
 from app.core.data.errors import DataError
+from app.core.data.preparation import typed_column
 from app.core.data.images import probe, scan_image_folder
 from app.core.data.sources import detect_source, load_table
 from app.core.data.tables import as_progress
@@ -104,10 +105,11 @@ def _inspect_table(source, path: Path, target: str | None, report) -> DataConfig
         columns.append(ColumnConfig(str(name), types[name], role))
     if not any(c.role == "feature" for c in columns):
         raise DataError(f"'{path.name}' has no column to learn from besides the target '{target}'.")
-    # Check the values now, so that a bad file is reported when it is chosen.
+    # Check the values now, so that a bad file is reported when it is chosen (numbers that
+    # are not numbers, or infinite or too large for the model, as preparation will).
     for c in columns:
         if c.role != "ignore" and c.type == "numeric":
-            numeric_values(df[c.name], c.name, f"'{path.name}'")
+            typed_column(df, c, f"'{path.name}'", non_finite=PreparationConfig().non_finite)
         elif c.role == "feature" and c.type == "boolean":
             boolean_values(df[c.name], c.name, f"'{path.name}'")
     target_values = df[target]

@@ -157,7 +157,7 @@ def _prepare_table(config: DataConfig, base_dir, report: Progress) -> PreparedDa
         pipeline = TablePipeline.fit(train_rows, features, config.preparation)
         inputs = torch.from_numpy(pipeline.transform(typed))
         info = DataInfo("vector", (inputs.shape[1],), task, target.n_outputs, None, target.class_names)
-        preprocessor = TablePreprocessor(info, target, pipeline)
+        preprocessor = TablePreprocessor(info, target, pipeline, config.preparation.non_finite)
     outputs = torch.from_numpy(target.transform(typed, name))
     splits = {k: TensorSplit(inputs[torch.from_numpy(rows)], outputs[torch.from_numpy(rows)]) if len(rows) else None for k, rows in parts.items()}
     return PreparedData(info, splits["train"], splits["val"], splits["test"], preprocessor, warnings,

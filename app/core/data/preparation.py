@@ -15,11 +15,103 @@ from app.core.data.columns import boolean_values, label_key, numeric_values
 from app.core.data.config import ColumnConfig, PreparationConfig
 from app.core.data.errors import DataError
 
+#: The largest magnitude a model input (float32) holds; a number beyond it becomes infinity.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+#: How many row numbers a message about non-finite values lists.
+ROWS_SHOWN = 5
 
-def typed_column(df: pd.DataFrame, column: ColumnConfig, file_name: str) -> pd.Series:
+
+class NonFiniteValuesError(DataError):
+    """A numeric column holds numbers that are infinite or too large for a float32 input
+    ("inf", "1e400", a thousand-digit number): named by column, rows and count, because a
+    model fed with them learns NaN and predicts nothing."""
+
+    def __init__(self, column: str, file_name: str, rows: list[int], count: int, example: float, *,
+                 new_data: bool = False) -> None:
+        self.column, self.file_name, self.rows, self.count = column, file_name, list(rows), int(count)
+        self.example, self.new_data = example, new_data
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        shown = [r + 1 for r in self.rows[:ROWS_SHOWN]]
+        rows = ", ".join(map(str, shown))
+        lines = ", ".join(str(r + 1) for r in shown)
+        more = f" and {self.count - len(shown)} more" if self.count > len(shown) else ""
+        what = "value that is" if self.count == 1 else "values that are"
+        head = (f"Column '{self.column}' of {self.file_name} holds {self.count} {what} infinite or too large "
+                f"for a 32-bit number (such as {self.example:g}) in row{'s' if self.count > 1 else ''} {rows}{more} "
+                f"(line{'s' if len(shown) > 1 else ''} {lines} of the file)")
+        if self.new_data:
+            return (f"{head}; the model cannot predict from them, so fix or remove those rows "
+                    "(or train with 'data.preparation.non_finite' set to \"missing\" to fill them in).")
+        them = "it" if self.count == 1 else "them"
+        return (f"{head}; fix or remove {them}, or set 'data.preparation.non_finite' to \"missing\" to treat {them} "
+                f"as missing.")
+
+
+def non_finite_rows(numbers: pd.Series) -> np.ndarray:
+    """Positions of the numbers that are infinite or beyond the float32 range (NaN is missing, not one)."""
+    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        return np.flatnonzero(np.abs(values) > FLOAT32_MAX)
+
+
+class NonFiniteTally:
+    """Infinite or too-large numbers met so far, per column (count, first rows, an example),
+    for data read in pieces: the whole file is counted before the import is refused."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list] = {}  # name -> [count, first row positions, example]
+
+    def add(self, column: str, positions: np.ndarray, example: float) -> None:
+        entry = self.columns.setdefault(column, [0, [], example])
+        entry[0] += len(positions)
+        entry[1] = (entry[1] + positions[:ROWS_SHOWN].tolist())[:ROWS_SHOWN]
+
+    def error(self, file_name: str, *, new_data: bool = False) -> NonFiniteValuesError | None:
+        """The error naming the first column that had such values, or None."""
+        if not self.columns:
+            return None
+        column, (count, rows, example) = next(iter(self.columns.items()))
+        return NonFiniteValuesError(column, file_name, rows, count, example, new_data=new_data)
+
+    def warning(self) -> str | None:
+        """The note that such values were treated as missing (``data.preparation.non_finite``)."""
+        if not self.columns:
+            return None
+        total = sum(entry[0] for entry in self.columns.values())
+        names = ", ".join(f"'{c}'" for c in self.columns)
+        return f"{total} infinite or too large values in {names} were treated as missing (data.preparation.non_finite)."
+
+
+def finite_numbers(numbers: pd.Series, column: str, file_name: str, non_finite: str = "error", *,
+                   new_data: bool = False, tally: NonFiniteTally | None = None, offset: int = 0) -> pd.Series:
+    """``numbers`` with infinite or too-large values refused (``"error"``) or made missing
+    (``"missing"``, noted in ``tally`` with row positions ``offset`` further on). The one check
+    every path goes through: a project's data in memory or in chunks, and new files for
+    evaluate and predict."""
+    bad = non_finite_rows(numbers)
+    if len(bad) == 0:
+        return numbers
+    example = float(numbers.iloc[bad[0]])
+    if non_finite == "missing":
+        if tally is not None:
+            tally.add(column, bad + offset, example)
+        numbers = numbers.copy()
+        numbers.iloc[bad] = np.nan
+        return numbers
+    raise NonFiniteValuesError(column, file_name, (bad[:ROWS_SHOWN] + offset).tolist(), len(bad), example,
+                               new_data=new_data)
+
+
+def typed_column(df: pd.DataFrame, column: ColumnConfig, file_name: str, *, non_finite: str = "error",
+                 new_data: bool = False, tally: NonFiniteTally | None = None, offset: int = 0) -> pd.Series:
     """The column converted to its configured type (floats for numeric/boolean, strings otherwise).
 
-    ``file_name`` is how messages name the data, already quoted: ``"'iris.csv'"``.
+    ``file_name`` is how messages name the data, already quoted: ``"'iris.csv'"``. Numbers
+    that are infinite or too large for the model go through :func:`finite_numbers` with
+    ``non_finite`` (``"error"`` or ``"missing"``); ``new_data`` words its error for predict,
+    ``tally`` and ``offset`` are for data read in chunks.
     """
     if column.name not in df.columns:
         raise DataError(
@@ -28,7 +120,8 @@ def typed_column(df: pd.DataFrame, column: ColumnConfig, file_name: str) -> pd.S
         )
     series = df[column.name]
     if column.type == "numeric":
-        return numeric_values(series, column.name, file_name)
+        return finite_numbers(numeric_values(series, column.name, file_name), column.name, file_name, non_finite,
+                              new_data=new_data, tally=tally, offset=offset)
     if column.type == "boolean":
         return boolean_values(series, column.name, file_name)
     strings = series.astype("string").str.strip()
@@ -47,7 +140,12 @@ def clean_rows(
     warnings: list[str] = []
     # A yes/no target keeps its own words as labels, so it is read as categorical.
     target_types = [ColumnConfig(c.name, "categorical" if c.type == "boolean" else c.type, c.role) for c in targets]
-    typed = pd.DataFrame({c.name: typed_column(df, c, file_name) for c in features + target_types}, index=df.index)
+    tally = NonFiniteTally()
+    typed = pd.DataFrame({c.name: typed_column(df, c, file_name, non_finite=prep.non_finite, tally=tally)
+                          for c in features + target_types}, index=df.index)
+    note = tally.warning()
+    if note:
+        warnings.append(note)
     missing_target = typed[[c.name for c in targets]].isna().any(axis=1)
     if missing_target.all():
         names = ", ".join(c.name for c in targets)

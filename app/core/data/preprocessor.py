@@ -53,6 +53,9 @@ class Preprocessor:
     def __init__(self, info: DataInfo, target: TargetEncoder | None) -> None:
         self.info = info
         self.target = target
+        #: What infinite or too-large numbers in new data do: the training-time setting
+        #: (``data.preparation.non_finite``), so predict never turns them into a silent answer.
+        self.non_finite = "error"
 
     # --- saving -------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -96,7 +99,8 @@ class Preprocessor:
         if missing:
             raise DataError(f"The target column '{missing[0]}' is missing from {file_name}.")
         kind = "numeric" if self.target.task == "regression" else "categorical"
-        typed = pd.DataFrame({c: typed_column(df, ColumnConfig(c, kind, "target"), file_name) for c in columns})
+        typed = pd.DataFrame({c: typed_column(df, ColumnConfig(c, kind, "target"), file_name,
+                                              non_finite=self.non_finite, new_data=True) for c in columns})
         return torch.from_numpy(self.target.transform(typed, file_name))
 
     def has_targets(self, df: pd.DataFrame) -> bool:
@@ -160,24 +164,33 @@ class TablePreprocessor(Preprocessor):
 
     kind = "table"
 
-    def __init__(self, info: DataInfo, target: TargetEncoder | None, pipeline: TablePipeline) -> None:
+    def __init__(self, info: DataInfo, target: TargetEncoder | None, pipeline: TablePipeline,
+                 non_finite: str = "error") -> None:
         super().__init__(info, target)
         self.pipeline = pipeline
+        self.non_finite = non_finite
 
     @property
     def feature_names(self) -> list[str]:
         return self.pipeline.output_names
 
     def _state(self) -> dict:
-        return {"features": self.pipeline.state, "feature_names": self.feature_names}
+        state = {"features": self.pipeline.state, "feature_names": self.feature_names}
+        if self.non_finite != "error":  # files written before the setting existed read as "error"
+            state["non_finite"] = self.non_finite
+        return state
 
     @classmethod
     def _from_state(cls, d: dict, info: DataInfo, target: TargetEncoder | None) -> "TablePreprocessor":
-        return cls(info, target, TablePipeline(list(d["features"])))
+        non_finite = d.get("non_finite", "error")
+        if non_finite not in ("error", "missing"):
+            raise ValueError(f"non_finite is {non_finite!r}")
+        return cls(info, target, TablePipeline(list(d["features"])), non_finite)
 
     def transform_frame(self, df: pd.DataFrame, file_name: str = "the new data") -> torch.Tensor:
         columns = [ColumnConfig(e["name"], e["type"], "feature") for e in self.pipeline.state]
-        typed = pd.DataFrame({c.name: typed_column(df, c, file_name) for c in columns}, index=df.index)
+        typed = pd.DataFrame({c.name: typed_column(df, c, file_name, non_finite=self.non_finite, new_data=True)
+                              for c in columns}, index=df.index)
         return torch.from_numpy(self.pipeline.transform(typed))
 
 

@@ -57,7 +57,7 @@ from app.core.data.config import AugmentationConfig, ColumnConfig, DataConfig, P
 from app.core.data.datasets import image_batch
 from app.core.data.errors import DataError
 from app.core.data.info import DataInfo
-from app.core.data.preparation import TablePipeline, TargetEncoder, _fit_scaler, typed_column
+from app.core.data.preparation import NonFiniteTally, TablePipeline, TargetEncoder, _fit_scaler, typed_column
 from app.core.data.preprocessor import Preprocessor, TablePreprocessor
 from app.core.data.seeding import generator
 from app.core.data.split import SPLIT_NAMES
@@ -633,6 +633,9 @@ class _Cleaner:
         self.offset = 0
         self.seen = np.zeros(0, dtype=np.uint64)
         self.counts = {"rows": 0, "no_target": 0, "duplicates": 0, "incomplete": 0, "complete": 0}
+        # Infinite or too-large numbers become missing while reading, so the whole file is
+        # counted; finish() then refuses them when the setting says "error".
+        self.non_finite = NonFiniteTally()
 
     def clean(self, chunk: pd.DataFrame) -> _Cleaned:
         from app.core.data.labels import apply_label_overrides
@@ -644,7 +647,8 @@ class _Cleaner:
             chunk = apply_label_overrides(chunk.reset_index(drop=True), self.targets[0].name, overrides, self.name)
             chunk.index = pd.RangeIndex(self.offset, self.offset + n)
         try:
-            typed = pd.DataFrame({c.name: typed_column(chunk, c, self.name)
+            typed = pd.DataFrame({c.name: typed_column(chunk, c, self.name, non_finite="missing",
+                                                       tally=self.non_finite, offset=self.offset)
                                   for c in self.features + self.target_types}, index=chunk.index)
         except DataError as exc:
             raise _shifted(exc, self.offset) from None
@@ -669,6 +673,8 @@ class _Cleaner:
     def finish(self) -> list[str]:
         """The warnings of :func:`clean_rows`, and its errors for a table left empty."""
         counts, name = self.counts, self.name
+        if self.config.preparation.non_finite == "error" and self.non_finite.error(name) is not None:
+            raise self.non_finite.error(name)
         beyond = [row for row in self.config.label_overrides if row >= counts["rows"]]
         if beyond:
             raise DataError(
@@ -683,7 +689,7 @@ class _Cleaner:
                 f"Every row of {name} has a missing value in some feature column, so dropping incomplete "
                 "rows leaves nothing. Fill missing values (mean, median, mode) instead, or ignore the sparse columns."
             )
-        warnings = []
+        warnings = [self.non_finite.warning()] if self.non_finite.warning() else []
         if counts["no_target"]:
             warnings.append(f"{counts['no_target']} rows without a value in the target column were left out.")
         if counts["duplicates"]:
@@ -841,7 +847,7 @@ def prepare_table_streaming(config: DataConfig, base_dir, path: Path, budget: in
         matrix.flush()
         del matrix
         info = DataInfo("vector", (width,), task, target.n_outputs, None, target.class_names)
-        preprocessor = TablePreprocessor(info, target, pipeline)
+        preprocessor = TablePreprocessor(info, target, pipeline, config.preparation.non_finite)
         _save_parts(folder, parts, outputs)
         return {"info": info.to_dict(), "preprocessor": preprocessor.to_dict(), "warnings": warnings,
                 "sizes": {k: len(v) for k, v in parts.items()}, "image": None}
