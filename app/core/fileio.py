@@ -9,17 +9,81 @@ target is whole); the next save of the same file sweeps such leftovers once they
 
 from __future__ import annotations
 
+import errno
 import glob
 import json
+import math
 import os
+import shutil
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
+from app.core.errors import ModelwrightError
+
 #: A temporary file this old belongs to no save still in progress (saves take seconds).
 STALE_TEMPORARY_SECONDS = 3600.0
+
+#: The errors a full disk (or a full quota) gives.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+#: torch.save reports a failed write as a RuntimeError from its zip writer, without the errno.
+_TORCH_WRITE_FAILURES = ("inline_container", "file write failed", "unexpected pos")
+#: With less free space than this, a write that failed without saying why failed for lack of space.
+_NEARLY_FULL_BYTES = 16 * 2**20
+
+
+class DiskFullError(ModelwrightError, OSError):
+    """The disk (or the user's quota) ran out while saving; nothing was changed.
+
+    Also an ``OSError`` (errno ENOSPC), so code that handles failed writes keeps doing so.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.errno = errno.ENOSPC
+
+
+def _free_bytes(folder: Path) -> int | None:
+    for candidate in (folder, *folder.parents):
+        try:
+            return shutil.disk_usage(candidate).free
+        except OSError:
+            continue
+    return None
+
+
+def disk_full_error(exc: BaseException, path: str | os.PathLike, written: int = 0) -> DiskFullError | None:
+    """A :class:`DiskFullError` naming ``path`` when ``exc`` means the disk is full, else None.
+
+    ``written`` is how many bytes of ``path`` were written before the failure: at least that
+    much must be freed.
+    """
+    if isinstance(exc, DiskFullError):
+        return exc
+    target = Path(path)
+    folder = target if target.is_dir() else target.parent
+    free = _free_bytes(folder)
+    chain, seen = exc, set()
+    full = False
+    while chain is not None and id(chain) not in seen:  # torch may wrap the OSError
+        seen.add(id(chain))
+        if isinstance(chain, OSError) and chain.errno in DISK_FULL_ERRNOS:
+            full = True
+            break
+        if isinstance(chain, RuntimeError) and any(m in str(chain) for m in _TORCH_WRITE_FAILURES):
+            full = free is not None and free < _NEARLY_FULL_BYTES
+            break
+        chain = chain.__cause__ or chain.__context__
+    if not full:
+        return None
+    need = max(1, math.ceil(max(written, 0) / 1e6))
+    left = f" ({free / 1e6:.1f} MB left)" if free is not None else ""
+    return DiskFullError(
+        f"The disk holding '{folder}' is full{left}, so '{target.name}' could not be saved; nothing was "
+        f"changed. Free at least {need} MB there (or choose a folder on another disk) and try again."
+    )
 
 
 @contextmanager
@@ -28,18 +92,33 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        full = disk_full_error(exc, target)
+        if full is not None:
+            raise full from exc
+        raise
     try:
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else newline) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
-    except BaseException:
+    except BaseException as exc:
+        full = None
+        if isinstance(exc, Exception):  # judged before the temporary file gives its space back
+            try:
+                written = os.path.getsize(tmp_name)
+            except OSError:
+                written = 0
+            full = disk_full_error(exc, target, written)
         try:
             os.unlink(tmp_name)
         except FileNotFoundError:
             pass
+        if full is not None and full is not exc:
+            raise full from exc
         raise
     _fsync_folder(target.parent)
     sweep_stale_temporaries(target)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from app.core.export.errors import ExportError
-from app.core.fileio import STALE_TEMPORARY_SECONDS
+from app.core.fileio import STALE_TEMPORARY_SECONDS, disk_full_error
 from app.core.safety.output_paths import OutputPathError, check_output_folder
 
 
@@ -67,8 +67,11 @@ def staged_folder(out: str | os.PathLike, *, overwrite: bool = False,
         yield staging
         check_destination(out, overwrite, inputs)  # the folder may have changed while the export ran
         _publish(staging, out)
-    except BaseException:
+    except BaseException as exc:
+        full = disk_full_error(exc, out) if isinstance(exc, Exception) else None
         shutil.rmtree(staging, ignore_errors=True)
+        if full is not None and full is not exc:
+            raise full from exc
         raise
 
 
