@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from app.core.export.escape import markdown_code, markdown_text
 from app.core.export.loss_curve import draw_loss_curve
 
 _FILES = {
@@ -27,10 +28,9 @@ _FILES = {
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    def esc(c: str) -> str:
-        return str(c).replace("|", "\\|").replace("\n", " ")
+    """A Markdown table; every cell is escaped (cells hold column names, labels, node ids)."""
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(markdown_text(c) for c in row) + " |" for row in rows]
     return lines
 
 
@@ -46,23 +46,24 @@ def _data_section(run) -> list[str]:
     info = run.info
     lines = ["## Data", ""]
     where = source.get("path") or source.get("generator") or "(not recorded)"
-    lines.append(f"- Source: {source.get('kind', 'unknown')} `{Path(str(where)).name}`")
-    lines.append(f"- Task: {info.task}; input: {info.input_kind} of shape {tuple(info.input_shape)}; "
-                 f"outputs: {info.n_outputs}")
+    lines.append(f"- Source: {markdown_text(source.get('kind', 'unknown'))} {markdown_code(Path(str(where)).name)}")
+    lines.append(f"- Task: {info.task}; input: {markdown_text(info.input_kind)} of shape "
+                 f"{markdown_text(tuple(info.input_shape))}; outputs: {info.n_outputs}")
     if info.class_names:
         names = ", ".join(info.class_names[:30]) + (" …" if len(info.class_names) > 30 else "")
-        lines.append(f"- Classes: {names}")
+        lines.append(f"- Classes: {markdown_text(names)}")
     if info.vocab_size:
         lines.append(f"- Vocabulary: {info.vocab_size} tokens")
     split = data.get("split") or {}
     if split.get("ratios"):
         r = split["ratios"]
-        lines.append(f"- Split ({split.get('method', 'random')}, seed {split.get('seed')}): "
-                     + ", ".join(f"{k} {v:.0%}" for k, v in r.items() if v))
+        lines.append("- Split " + markdown_text(f"({split.get('method', 'random')}, seed {split.get('seed')}): "
+                                                + ", ".join(f"{k} {v:.0%}" for k, v in r.items() if v)))
     lines += ["", "### Preparation", ""]
     prep = data.get("preparation") or {}
     if prep:
-        lines += [f"- {k.replace('_', ' ')}: {v}" for k, v in prep.items() if v is not None]
+        lines += [f"- {markdown_text(k.replace('_', ' '))}: {markdown_text(v)}"
+                  for k, v in prep.items() if v is not None]
     pre = run.preprocessor
     if pre.get("kind") == "table":
         rows = []
@@ -76,11 +77,12 @@ def _data_section(run) -> list[str]:
         lines += ["", *_table(["column", "type", "missing values become", "encoding"], rows)]
     elif pre.get("kind") in ("text", "language-model"):
         tok = pre.get("tokenizer", {})
-        lines.append(f"- Tokenizer: {tok.get('type')}-level, {len(tok.get('vocab', []))} tokens, "
-                     f"{'lower-cased' if tok.get('lowercase') else 'case kept'}, sequence length {pre.get('seq_len')}")
+        lines.append(f"- Tokenizer: {markdown_text(tok.get('type'))}-level, {len(tok.get('vocab', []))} tokens, "
+                     f"{'lower-cased' if tok.get('lowercase') else 'case kept'}, "
+                     f"sequence length {markdown_text(pre.get('seq_len'))}")
     elif pre.get("kind") == "image":
-        lines.append(f"- Images resized to {pre.get('size')} with {pre.get('channels')} channel(s), "
-                     f"normalised with mean {pre.get('mean')} and std {pre.get('std')}")
+        lines.append("- " + markdown_text(f"Images resized to {pre.get('size')} with {pre.get('channels')} channel(s), "
+                                   f"normalised with mean {pre.get('mean')} and std {pre.get('std')}"))
     return lines
 
 
@@ -89,8 +91,9 @@ def _architecture_section(run) -> list[str]:
 
     table = layer_table(run.graph)
     rows = [[r.name, r.type, r.output_shape, f"{r.params:,}", human_count(r.flops)] for r in table]
-    rows.append(["**total**", "", "", f"**{table.total_params:,}**", human_count(table.total_flops)])
-    return ["## Architecture", "", *_table(["layer", "type", "output shape", "parameters", "FLOPs"], rows)]
+    lines = _table(["layer", "type", "output shape", "parameters", "FLOPs"], rows)
+    lines.append(f"| **total** |  |  | **{table.total_params:,}** | {markdown_text(human_count(table.total_flops))} |")
+    return ["## Architecture", "", *lines]
 
 
 def _training_section(run, has_curve: bool) -> list[str]:
@@ -99,22 +102,26 @@ def _training_section(run, has_curve: bool) -> list[str]:
     sched = t.get("scheduler") or {}
     lines = ["## Training", ""]
     length = f"{t.get('steps')} steps" if t.get("steps") else f"{t.get('epochs')} epochs"
-    lines.append(f"- {length}, batch size {t.get('batch_size')}, loss `{run.loss_name}`, seed {t.get('seed')}")
-    lines.append(f"- Optimizer: {opt.get('name')} (learning rate {opt.get('lr')}"
-                 + (f", weight decay {opt.get('weight_decay')}" if opt.get("weight_decay") else "") + ")")
+    lines.append(f"- {markdown_text(length)}, batch size {markdown_text(t.get('batch_size'))}, "
+                 f"loss {markdown_code(run.loss_name)}, seed {markdown_text(t.get('seed'))}")
+    lines.append(f"- Optimizer: {markdown_text(opt.get('name'))} (learning rate {markdown_text(opt.get('lr'))}"
+                 + (f", weight decay {markdown_text(opt.get('weight_decay'))}" if opt.get("weight_decay") else "")
+                 + ")")
     if sched.get("name") not in (None, "none"):
-        lines.append(f"- Schedule: {sched.get('name')}")
+        lines.append(f"- Schedule: {markdown_text(sched.get('name'))}")
     s = run.summary
     if s:
-        lines.append(f"- Status: {s.get('status')}, {s.get('epochs_completed')} epochs / {s.get('global_step')} steps "
-                     f"in {_num(s.get('elapsed_seconds'))} s on {s.get('device')} ({s.get('precision')})")
+        lines.append("- Status: " + markdown_text(
+            f"{s.get('status')}, {s.get('epochs_completed')} epochs / {s.get('global_step')} steps "
+            f"in {_num(s.get('elapsed_seconds'))} s on {s.get('device')} ({s.get('precision')})"))
     final = (s or {}).get("final") or {}
     metrics = [[k, _num(v)] for k, v in final.items() if k not in ("epoch", "step", "seconds")]
     if metrics:
         lines += ["", "### Final metrics", "", *_table(["metric", "value"], metrics)]
     best = (s or {}).get("best") or {}
     if best.get("monitor"):
-        lines += ["", f"Best {best['monitor']}: {_num(best.get('value'))} at epoch {best.get('epoch')}."]
+        lines += ["", f"Best {markdown_text(best['monitor'])}: {markdown_text(_num(best.get('value')))} "
+                      f"at epoch {markdown_text(best.get('epoch'))}."]
     if has_curve:
         lines += ["", "![Loss curve](loss_curve.png)"]
     return lines
@@ -153,14 +160,14 @@ def write_model_card(run, folder: Path, result) -> list[str]:
     has_curve = draw_loss_curve(run.metrics, folder / "loss_curve.png")
     if has_curve:
         files.append("loss_curve.png")
-    lines = [f"# {run.name}", "",
+    lines = [f"# {markdown_text(run.name) or 'Untitled project'}", "",
              f"A {run.info.task} model trained with Modelwright and exported as **{result.format}**.", ""]
-    if result.parity is not None:
-        lines += ["## Parity check", "", result.parity.describe(), ""]
+    if result.parity is not None:  # its error text may quote node ids
+        lines += ["## Parity check", "", markdown_text(result.parity.describe()), ""]
     lines += _data_section(run) + [""] + _architecture_section(run) + [""] + _training_section(run, has_curve)
     lines += [""] + _usage(run, result)
     listed = sorted(set(result.files) | set(files) | {"export.json", "README.md"})
-    lines += ["", "## Files", ""] + [f"- `{f}`: {_FILES.get(f, 'part of the export')}" for f in listed
+    lines += ["", "## Files", ""] + [f"- {markdown_code(f)}: {_FILES.get(f, 'part of the export')}" for f in listed
                                         if f != "README.md"]
     (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return files + ["README.md"]

@@ -22,6 +22,7 @@ import re
 import textwrap
 
 from app.core.export.errors import UnsupportedLayerError
+from app.core.export.escape import python_comment, python_string
 from app.core.export.layer_code import EMITTERS, LayerCode
 from app.core.graph.graph import Graph
 from app.core.graph.shapes import infer_shapes
@@ -54,7 +55,7 @@ def unsupported_layers(graph: Graph) -> list[tuple[str, str, str]]:
 def _attr(node_id: str) -> str:
     if node_id.isidentifier() and not keyword.iskeyword(node_id):
         return f"self.{node_id}"
-    return f'getattr(self, "{node_id}")'
+    return f"getattr(self, {python_string(node_id)})"
 
 
 class _Names:
@@ -95,6 +96,7 @@ def _constants(run) -> list[str]:
     """The fitted preprocessing as plain Python data (what a user needs to feed the model)."""
     pre, info = run.preprocessor, run.info
     items: list[tuple[str, object, str]] = [
+        ("PROJECT_NAME", str(run.name), "the Modelwright project this model was trained in"),
         ("INPUT_KIND", info.input_kind, "what one sample is: vector, image or tokens"),
         ("INPUT_SHAPE", tuple(info.input_shape), "one sample, without the batch dimension"),
         ("TASK", info.task, ""),
@@ -209,10 +211,10 @@ def generate_model_source(run, class_name: str | None = None) -> str:
             if attr.startswith("self."):
                 init_lines.append(f"{attr} = {code.module}{comment}")
             else:
-                init_lines.append(f'self.add_module("{nid}", {code.module}){comment}')
+                init_lines.append(f"self.add_module({python_string(nid)}, {code.module}){comment}")
         if code.ties_weight_to:
             tie_lines.append(f"{attr}.weight = {_attr(code.ties_weight_to)}.weight  "
-                             f"# shares its weights with {code.ties_weight_to}")
+                             f"# shares its weights with {python_comment(code.ties_weight_to)}")
         expr = code.call(attr, [var[s] for s in sources[nid]])
         forward_lines.append(f"{var[nid]} = {expr}  # {fmt_shape(report[nid].shape)}")
     result = var[sources[output][0]]
@@ -223,7 +225,7 @@ def generate_model_source(run, class_name: str | None = None) -> str:
     out_shape = fmt_shape(report[output].shape)
     class_lines = [
         f"class {class_name}(nn.Module):",
-        f'    """The network of project {run.name!r}: {in_desc} -> {out_shape}."""',
+        f'    """The network of the project named in PROJECT_NAME: {in_desc} -> {out_shape}."""',
         "",
         "    def __init__(self) -> None:",
         "        super().__init__()",
@@ -288,7 +290,8 @@ def _docstring(run, class_name: str, arg_names: list[str], report, inputs: list[
         names = ", TARGET_SCALING"
     else:
         use, names = "", ""
-    return f'''"""{run.name}: a PyTorch model exported from Modelwright ({info.task}).
+    # No project text in here: a docstring cannot hold arbitrary text safely (PROJECT_NAME can).
+    return f'''"""A PyTorch model exported from Modelwright ({info.task}); PROJECT_NAME names its project.
 
 Input {", ".join(f"{a} {fmt_shape(report[i].shape)}" for a, i in zip(arg_names, inputs))} -> output \
 {fmt_shape(report[output].shape)}. The constants below are the data preparation fitted on the

@@ -17,7 +17,9 @@ This file is copied into export folders as ``predict.py``; it reads ``export.jso
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib.util
+import io
 import json
 import os
 import re
@@ -90,16 +92,43 @@ def predict_batches(model, inputs: np.ndarray, batch_size: int = 256) -> np.ndar
 
 
 # --- preparation (the same steps as in training, from preprocessing.json) -----------------
+def guess_delimiter(text: str, suffix: str) -> str:
+    """The delimiter that splits the first records into the most fields, as many in each.
+
+    Records are read with quotes respected, so a quoted column name holding ';', quotes or a
+    line break stays one field; on a tie the file's own kind wins (',' for .csv, tab for .tsv).
+    """
+    preferred = "\t" if suffix in (".tsv", ".tab") else ","
+    sample = text[:1 << 16]
+    best, most = preferred, 1
+    for delimiter in sorted(",;\t|", key=lambda d: d != preferred):
+        try:
+            rows = [row for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)][:21]
+        except csv.Error:
+            continue
+        if len(text) > len(sample):
+            rows = rows[:-1]  # the last record may be cut off by the sample
+        counts = {len(row) for row in rows if row}
+        if len(counts) == 1 and (fields := counts.pop()) > most:
+            best, most = delimiter, fields
+    return best
+
+
 def read_table(path: Path):
     import pandas as pd
 
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return pd.read_excel(path)
+    raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030", "cp1252"):
         try:
-            return pd.read_csv(path, sep=None, engine="python", encoding=encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        try:
+            return pd.read_csv(io.StringIO(text, newline=""), sep=guess_delimiter(text, path.suffix.lower()))
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise SystemExit(f"Cannot read '{path.name}' as a table ({str(exc).strip()}).") from None
     raise SystemExit(f"Cannot read '{path.name}': unknown text encoding; save it as UTF-8.")
 
 

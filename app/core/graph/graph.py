@@ -42,7 +42,7 @@ from app.core.graph.errors import (
 )
 from app.core.graph.registry import LayerSpec, get_layer_spec, normalize_params
 
-_NODE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_NODE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # used with fullmatch: "a\n" is no id
 
 # Names a node may not take because the compiled model (an nn.ModuleDict subclass) already
 # has an attribute of that name; a test keeps this list in step with torch.
@@ -444,7 +444,7 @@ class Graph:
     # --- internals --------------------------------------------------------------------------
 
     def _check_new_id(self, node_id: str) -> None:
-        if not isinstance(node_id, str) or not _NODE_ID.match(node_id):
+        if not isinstance(node_id, str) or not _NODE_ID.fullmatch(node_id):
             raise InvalidNodeIdError(
                 f"'{node_id}' cannot be a node id: use letters, digits and '_', starting with a letter.", None
             )

@@ -42,8 +42,8 @@ Builder = Callable[[Mapping[str, Any], Sequence[Shape]], Any]
 Counter = Callable[[Mapping[str, Any], Sequence[Shape], Shape], int]
 
 PARAM_TYPES = ("int", "float", "bool", "choice", "str", "int-list", "node")
-_TYPE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-_PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_TYPE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")  # fullmatch only
+_PARAM_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def no_params(params: Mapping[str, Any], inputs: Sequence[Shape], output: Shape) -> int:
@@ -212,7 +212,7 @@ def register_layer(spec: LayerSpec) -> LayerSpec:
     """Add a layer type; refuses incomplete entries and ids that are taken."""
     _ensure_builtins()  # built-ins first, so palette order and id clashes do not depend on import order
     where = f"Layer type '{spec.type_id}'"
-    if not _TYPE_ID.match(spec.type_id or ""):
+    if not _TYPE_ID.fullmatch(spec.type_id or ""):
         raise RegistryError(f"{where}: ids are namespaced lowercase words like 'core.linear'.")
     if spec.type_id in _SPECS or spec.type_id in _ALIASES:
         raise RegistryError(f"{where} is already registered; type ids are never reused.")
@@ -229,7 +229,7 @@ def register_layer(spec: LayerSpec) -> LayerSpec:
         raise RegistryError(f"{where} declares an input port twice.")
     index: dict[str, ParamSpec] = {}
     for p in spec.params:
-        if not _PARAM_NAME.match(p.name) or p.name in index:
+        if not _PARAM_NAME.fullmatch(p.name) or p.name in index:
             raise RegistryError(f"{where}: parameter name '{p.name}' is malformed or repeated.")
         if p.type not in PARAM_TYPES:
             raise RegistryError(f"{where}: parameter '{p.name}' has unknown type '{p.type}'.")

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from app.core.export.base import Exporter, ExportResult, register_exporter
 from app.core.export.errors import ExportError
+from app.core.export.escape import markdown_code, markdown_text
 
 #: Packages the bundled core imports while training (the GUI and export extras stay out).
 REQUIREMENTS = ("torch", "numpy", "pandas", "pyarrow", "openpyxl", "pillow", "safetensors",
@@ -56,7 +57,7 @@ if __name__ == "__main__":
 '''
 
 _LAUNCH = '''#!/usr/bin/env bash
-# Distributed training of "{name}" with torchrun. Settings come from the environment:
+# Distributed training of project.mwproj (beside this file) with torchrun. Settings come from the environment:
 #   NNODES          machines taking part (default 1)
 #   NPROC_PER_NODE  processes per machine, one per GPU (default: the GPUs here, or 2 on a CPU machine)
 #   NODE_RANK       this machine's number, 0 .. NNODES-1 (default 0)
@@ -164,14 +165,15 @@ def write_bundle(project, folder: Path, *, source: str) -> list[str]:
     (folder / "requirements.txt").write_text(_requirements(), encoding="utf-8")
     (folder / "run_training.py").write_text(_RUN_TRAINING, encoding="utf-8")
     launch = folder / "launch.sh"
-    launch.write_text(_LAUNCH.format(name=project.name), encoding="utf-8")
+    launch.write_text(_LAUNCH.format(), encoding="utf-8")  # no project text: a name must never reach the shell
     launch.chmod(launch.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     if data_ref["generated"]:
         where = data_ref["note"]
     else:
-        where = (f"The project reads `{data_ref['path']}`. Copy it to that path on every machine, or edit "
+        where = (f"The project reads {markdown_code(data_ref['path'])}. Copy it to that path on every machine, or edit "
                  "`data.source.path` in `project.mwproj`. `data.json` has its size and SHA-256 to check the copies.")
-    (folder / "TRAINING.md").write_text(_GUIDE.format(name=project.name, data=where), encoding="utf-8")
+    (folder / "TRAINING.md").write_text(_GUIDE.format(name=markdown_text(project.name) or "untitled project",
+                                                      data=where), encoding="utf-8")
     return ["project.mwproj", "data.json", "modelwright/", "requirements.txt", "run_training.py", "launch.sh",
             "TRAINING.md"]
 
