@@ -105,8 +105,136 @@ def load_checkpoint(path: Path, map_location: str | torch.device = "cpu", *, mma
                               "it may be damaged or not made by this app.") from exc
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"'{path}' is not a checkpoint made by this app.")
-    if int(payload.get("version", 0)) > VERSION:
+    version = payload.get("version", 0)
+    if not _int(version):
+        raise _damaged(Path(path), "'version'", version, "a whole number")
+    if version > VERSION:
         raise CheckpointError(f"Checkpoint '{path}' was written by a newer version of the app; update the app.")
-    payload["trainer_state"] = json.loads(payload["trainer_state"])
-    payload["config"] = json.loads(payload["config"])
+    check_payload(path, payload)
     return payload
+
+
+# -------------------------------------------------------------------- validation
+# A checkpoint is read back with torch's safe loader, which only guarantees plain
+# containers: a hand-edited or damaged file can still hold a string where a count belongs.
+# Every field a resume uses is checked here, before anything is written, so a bad file
+# gives one sentence and leaves the run directory (summary.json included) as it was.
+
+def _int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _count(v) -> bool:
+    return _int(v) and v >= 0
+
+
+def _number(v) -> bool:
+    return (isinstance(v, (int, float)) and not isinstance(v, bool)) or (isinstance(v, str) and v in ("NaN", "Infinity", "-Infinity"))
+
+
+def _optional(check):
+    return lambda v: v is None or check(v)
+
+
+def _tensor(v) -> bool:
+    return isinstance(v, torch.Tensor)
+
+
+_TRAINER_STATE_FIELDS = {
+    "epoch": (_count, "a whole number of at least 0"),
+    "global_step": (_count, "a whole number of at least 0"),
+    "batch_in_epoch": (_count, "a whole number of at least 0"),
+    "batches_per_epoch": (_count, "a whole number of at least 0"),
+    "max_epochs": (_optional(_count), "a whole number or null"),
+    "max_steps": (_optional(_count), "a whole number or null"),
+    "best_metric": (_optional(_number), "a number or null"),
+    "best_monitor": (lambda v: isinstance(v, str), "text"),
+    "best_epoch": (_optional(_number), "a number or null"),
+    "best_step": (_optional(_count), "a whole number or null"),
+    "history": (lambda v: isinstance(v, list) and all(isinstance(r, dict) for r in v), "a list of records"),
+    "status": (lambda v: isinstance(v, str), "text"),
+    "error": (lambda v: v is None or isinstance(v, str), "text or null"),
+    "elapsed_seconds": (_number, "a number"),
+    "interval_loss_sum": (_number, "a number"),
+    "interval_loss_count": (_count, "a whole number of at least 0"),
+    "callback_state": (lambda v: isinstance(v, dict) and all(isinstance(x, dict) for x in v.values()),
+                       "a group of settings per callback"),
+}
+
+
+def _optimizer_ok(v) -> bool:
+    if not isinstance(v, dict) or not isinstance(v.get("state"), dict) or not isinstance(v.get("param_groups"), list):
+        return False
+    if not all(isinstance(s, dict) for s in v["state"].values()):
+        return False
+    return all(isinstance(g, dict) and isinstance(g.get("params"), list) and all(_int(i) for i in g["params"])
+               for g in v["param_groups"])
+
+
+def _scheduler_ok(v) -> bool:
+    return (isinstance(v, dict) and _count(v.get("step_count")) and _number(v.get("plateau_scale"))
+            and _count(v.get("plateau_bad")) and isinstance(v.get("base_lrs"), list)
+            and all(_number(x) for x in v["base_lrs"]) and (v.get("plateau_best") is None or _number(v.get("plateau_best"))))
+
+
+def _rng_ok(v) -> bool:
+    if not isinstance(v, dict):
+        return False
+    t, npd, pyd = v.get("torch"), v.get("numpy"), v.get("python")
+    if not (_tensor(t) and t.dtype == torch.uint8):
+        return False
+    if not (isinstance(npd, dict) and isinstance(npd.get("name"), str) and _tensor(npd.get("keys"))
+            and npd["keys"].numel() == 624 and _int(npd.get("pos")) and _int(npd.get("has_gauss"))
+            and _number(npd.get("cached_gaussian"))):
+        return False
+    if not (isinstance(pyd, dict) and _int(pyd.get("version")) and isinstance(pyd.get("state"), (list, tuple))
+            and len(pyd["state"]) == 625 and all(_int(x) for x in pyd["state"])
+            and (pyd.get("gauss_next") is None or _number(pyd.get("gauss_next")))):
+        return False
+    cuda = v.get("cuda")
+    return cuda is None or (isinstance(cuda, (list, tuple)) and all(_tensor(x) for x in cuda))
+
+
+_PAYLOAD_FIELDS = {
+    "model": (lambda v: isinstance(v, dict) and all(isinstance(k, str) and _tensor(x) for k, x in v.items()),
+              "a set of named weight tensors"),
+    "optimizer": (_optimizer_ok, "an optimizer state (its 'state' and 'param_groups')"),
+    "scheduler": (_scheduler_ok, "a learning-rate schedule state"),
+    "scaler": (lambda v: v is None or isinstance(v, dict), "a gradient scaler state or null"),
+    "rng": (_rng_ok, "the random generators' states"),
+}
+
+
+_MISSING = object()
+
+
+def _damaged(path: Path, what: str, value, expected: str) -> CheckpointError:
+    if value is _MISSING:
+        found = "missing"
+    else:
+        shown = f"a {type(value).__name__}" if isinstance(value, (dict, list, tuple, torch.Tensor)) else repr(value)[:40]
+        found = f"{shown} instead of {expected}"
+    return CheckpointError(f"Checkpoint '{path}' is damaged: its {what} is {found}; "
+                           "resume from another checkpoint (best.pt) or start a new run.")
+
+
+def check_payload(path: Path, payload: dict) -> None:
+    """Check every field a resume reads; ``trainer_state`` and ``config`` are decoded in place."""
+    for key in ("trainer_state", "config"):
+        text = payload.get(key)
+        if isinstance(text, str):
+            try:
+                payload[key] = json.loads(text)
+            except (ValueError, RecursionError):
+                raise _damaged(Path(path), f"'{key}'", "text", "a JSON object") from None
+        if not isinstance(payload.get(key), dict):
+            raise _damaged(Path(path), f"'{key}'", payload.get(key), "a JSON object")
+    for key, (ok, expected) in _PAYLOAD_FIELDS.items():
+        if key not in payload:
+            raise _damaged(Path(path), f"'{key}'", _MISSING, expected)
+        if not ok(payload[key]):
+            raise _damaged(Path(path), f"'{key}'", payload[key], expected)
+    state = payload["trainer_state"]
+    for key, (ok, expected) in _TRAINER_STATE_FIELDS.items():
+        if key in state and not ok(state[key]):
+            raise _damaged(Path(path), f"training state '{key}'", state[key], expected)
