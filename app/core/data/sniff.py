@@ -116,7 +116,7 @@ def detect_delimiter(text: str, suffix: str = "") -> str | None:
     # The sniffer gives up on quoted fields with embedded delimiters; count fields per line instead.
     best, best_score = None, 0
     for d in DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines[:100], delimiter=d)]
+        counts = _field_counts(lines[:100], d)
         if counts and counts[0] > 1:
             score = sum(1 for c in counts if c == counts[0]) / len(counts) * counts[0]
             if score > best_score:
@@ -133,6 +133,18 @@ def looks_delimited(text: str, delimiter: str | None) -> bool:
         lines = lines[:-1]
     if len(lines) < 2:
         return False
-    counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+    counts = _field_counts(lines, delimiter)
+    if not counts:
+        return False
     width = max(set(counts), key=counts.count)
     return width >= 2 and counts[0] == width and counts.count(width) >= 0.9 * len(counts)
+
+
+def _field_counts(lines: list[str], delimiter: str) -> list[int]:
+    """Fields per row; lines too long for the csv module (a field over its limit) are left
+    out, since the full read reports over-long values with their line and column."""
+    limit = csv.field_size_limit()
+    try:
+        return [len(row) for row in csv.reader([ln for ln in lines if len(ln) <= limit], delimiter=delimiter)]
+    except csv.Error:  # a quoted field that runs on past the limit
+        return []
