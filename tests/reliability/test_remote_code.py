@@ -174,12 +174,14 @@ def test_a_normal_base_still_fine_tunes_and_later_tampering_is_caught(area, caps
     assert main(["train", str(project), "--epochs", "1", "--out", str(run)]) == 0
     assert (run / "model.safetensors").is_file()
     lm = _copy(area, "gpt2", "normal-lm")
-    assert main(["train", str(_project(area, lm)), "--steps", "2", "--batch-size", "2",
-                 "--out", str(area / "normal-lm-run")]) == 0
+    lm_run = area / "normal-lm-run"
+    assert main(["train", str(_project(area, lm)), "--steps", "2", "--batch-size", "2", "--out", str(lm_run)]) == 0
     marker = area / "RAN-later"
-    _plant_code(base, "config.json", CODE_CASES["model"][1], "modeling_evil.py", marker)
+    for folder in (base, lm):
+        _plant_code(folder, "config.json", CODE_CASES["model"][1], "modeling_evil.py", marker)
     for args in (["evaluate", run], ["predict", run, "--data", area / "reviews.csv", "--out", area / "p.csv"],
-                 ["export", run, "--format", "hf", "--out", area / "hf"]):
+                 ["export", run, "--format", "hf", "--out", area / "hf"],
+                 ["generate", lm_run, "--prompt", "the", "--tokens", "4"]):
         assert "modeling_evil.py" in run_cli(capsys, args, area)
     assert not marker.exists()
 
@@ -205,3 +207,18 @@ def test_loads_run_with_stdin_detached_and_give_it_back():
         with pytest.raises(EOFError):
             input("Do you wish to run the custom code? [y/N] ")
     assert sys.stdin is before
+
+
+def test_the_wizard_explains_a_base_with_code_and_does_not_go_on(area, qtbot):
+    from app.ui.finetune.wizard import FinetuneWizard
+
+    base = _copy(area, "bert", "wizard-code")
+    marker = area / "RAN-wizard"
+    _plant_code(base, "config.json", CODE_CASES["model"][1], "modeling_evil.py", marker)
+    wizard = FinetuneWizard()
+    qtbot.addWidget(wizard)
+    wizard.base_page.folder.setChecked(True)
+    wizard.base_page.set_path(str(base))
+    assert not wizard.base_page.isComplete()
+    assert "wizard-code/modeling_evil.py" in wizard.base_page.details.text()
+    assert not marker.exists()
