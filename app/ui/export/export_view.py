@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -78,14 +78,12 @@ class ExportView(QWidget):
         out_row = QHBoxLayout()
         out_row.addWidget(self.out_edit, 1)
         out_row.addWidget(browse)
-        self.replace_check = QCheckBox(self.tr("Replace the folder if it exists"))
 
         form = QFormLayout()
         form.addRow(self.tr("Run"), run_row)
         form.addRow(self.tr("Format"), self.format_combo)
         form.addRow("", self.format_help)
         form.addRow(self.tr("Folder"), out_row)
-        form.addRow("", self.replace_check)
 
         self.export_button = QPushButton(self.tr("Export"))
         self.export_button.setDefault(True)
@@ -208,18 +206,57 @@ class ExportView(QWidget):
         out = self.out_edit.text().strip()
         if not run or not out or (self._job is not None and self._job.running):
             return
+        overwrite = Path(out).exists()
+        if overwrite and not self._confirm_replace(Path(run), Path(out)):
+            return
         self.result_box.setVisible(False)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.status_label.setText(self.tr("Exporting…"))
-        self._job = start_job(export_run, Path(run), fmt, Path(out), overwrite=self.replace_check.isChecked(),
-                              parent=self)
+        self._job = start_job(export_run, Path(run), fmt, Path(out), overwrite=overwrite, parent=self)
         self._job.progressed.connect(self._on_job_progressed)
         self._job.succeeded.connect(self._on_job_succeeded)
         self._job.failed.connect(self._on_job_failed)
         self._job.cancelled.connect(self._on_job_cancelled)
         self._job.finished.connect(self._on_job_finished)
         self._update_buttons()
+
+    def _confirm_replace(self, run: Path, out: Path) -> bool:
+        """Ask before an existing folder is replaced, naming what it holds; what the core never
+        replaces (the project, the run, data, home, a folder no export wrote) is refused with its reason."""
+        from app.core.errors import ModelwrightError
+        from app.core.export.staging import check_destination
+        from app.core.safety.output_paths import run_inputs
+
+        inputs = run_inputs(run) + ([self._document.path] if self._document.path else [])
+        try:
+            check_destination(out.absolute(), True, inputs)
+        except ModelwrightError as exc:
+            self._show_refusal(str(exc))
+            return False
+        names = sorted(entry.name for entry in out.iterdir())
+        if not names:
+            return True  # an empty folder: nothing is replaced
+        shown = ", ".join(names[:8])
+        if len(names) > 8:
+            shown = self.tr("{first}, … ({count} in all)").format(first=shown, count=len(names))
+        answer = QMessageBox.question(
+            self, self.tr("Replace Export"),
+            self.tr("The folder “{folder}” already holds an export. Replace it? Its contents are deleted: "
+                    "{files}").format(folder=out, files=shown),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_refusal(self, message: str) -> None:
+        from app.ui import dialogs
+
+        self.parity_label.setStyleSheet(FAIL_STYLE)
+        self.parity_label.setText(self.tr("Export refused; nothing was written."))
+        self.result_label.setText(message)
+        self.open_button.setEnabled(False)
+        self.result_box.setVisible(True)
+        dialogs.warn(self, self.tr("Export Refused"), message)
+        self.export_failed.emit(message)
 
     def _on_cancel_clicked(self) -> None:
         if self._job is not None:
