@@ -81,7 +81,11 @@ def test_two_processes_train_identical_weights_stop_together_and_rank_0_writes_t
     assert rank0.keys() == rank1.keys()
     for key in rank0:
         assert (rank0[key] == rank1[key]).all(), key
-    saved = load_file(str(tmp_path / "run" / "model.safetensors"))
+    # A stopped run keeps its last checkpoint (to resume from), not a final model.
+    from app.core.train.checkpoint import load_checkpoint
+
+    assert not (tmp_path / "run" / "model.safetensors").exists()
+    saved = load_checkpoint(tmp_path / "run" / "checkpoints" / "last.pt")["model"]
     assert all((saved[k] == rank0[k]).all() for k in saved)
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     # Rank 1 alone asked to stop at step 8; rank 0 stopped there too instead of waiting forever.
