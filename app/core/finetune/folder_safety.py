@@ -90,7 +90,7 @@ def _refuse_named_code(path: Path, configs: dict[str, object]) -> None:
 
 
 def _names_module(text: str, stem: str) -> bool:
-    """True when ``text`` refers to the module ``stem`` (``stem``, ``stem.py``, ``stem.Class``, ``repo--stem.Class``)."""
+    """True when ``text`` refers to the module ``stem``: ``stem``, ``stem.py``, ``stem.Class``, ``repo--stem.Class``."""
     text = text.strip().split("--")[-1].replace("\\", "/").split("/")[-1]
     return text in (stem, f"{stem}.py") or text.startswith(f"{stem}.")
 
