@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from app.core.data import sniff
+from app.core.data import limits, sniff
 from app.core.data.errors import DataError
 from app.core.progress import Progress
 
@@ -112,6 +112,7 @@ def read_table(
 
 
 def _check_frame(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    limits.check_column_count(path.name, len(df.columns))
     names = [str(c) for c in df.columns]
     seen: set[str] = set()
     for i, name in enumerate(names):
@@ -142,6 +143,7 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
         raise DataError(f"'{path.name}' is empty: it holds only blank space.")
     if delimiter is None:
         delimiter = sniff.detect_delimiter(text, path.suffix.lower()) or ","
+    limits.check_csv_header(path, encoding, delimiter)  # the header alone refuses a table too wide to use
     table = None
     for newlines_in_values in (False, True):
         try:
@@ -275,6 +277,7 @@ def read_parquet(path: Path, *, progress=None) -> pd.DataFrame:
         )
     try:
         pf = pq.ParquetFile(path)
+        limits.check_arrow_schema(pf.schema_arrow, path.name)
         parts = []
         n = max(pf.num_row_groups, 1)
         for i in range(pf.num_row_groups):
@@ -306,4 +309,5 @@ def read_jsonl(path: Path, *, progress=None) -> pd.DataFrame:
         raise DataError(
             f"'{path.name}' is not valid JSON Lines (one JSON object per line): {str(exc).strip()}"
         ) from None
+    limits.check_arrow_schema(table.schema, path.name)
     return table.to_pandas()
