@@ -12,7 +12,9 @@ Example::
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -46,6 +48,34 @@ def _number(d: dict, key: str, where: str, default: float, *, low: float | None 
     if high is not None and value > high:
         _fail(f"{where}{key}", value, f"expected a value of at most {high:g}")
     return int(value) if integer else float(value)
+
+
+_NOTED: set[tuple[int, int]] = set()
+
+
+def machine_cores() -> int:
+    """CPU cores this process may run on (its affinity, where the system reports one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # macOS/Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _within_cores(threads: int) -> int:
+    """More threads than cores only fight over them (and a huge count makes the OpenMP runtime
+    abort the process), so the setting is lowered to the core count, with a note. Lowered
+    rather than refused: the count changes speed, never results, so a project or run made on
+    a bigger machine keeps training, evaluating and predicting here."""
+    cores = machine_cores()
+    if threads <= cores:
+        return threads
+    if (threads, cores) in _NOTED:  # a project is read several times per run: one note
+        return cores
+    _NOTED.add((threads, cores))
+    logging.getLogger(__name__).warning(
+        "note: training setting 'threads' is %s but this computer has %d CPU cores; using %d threads.",
+        f"{threads:,}", cores, cores)
+    return cores
 
 
 def _choice(d: dict, key: str, where: str, default: str, choices: tuple[str, ...]) -> str:
@@ -329,7 +359,7 @@ class TrainConfig:
             grad_clip = _number(d, "grad_clip", "", 1.0, low=0.0, low_open=True)
         threads = d.get("threads")
         if threads is not None:
-            threads = _number(d, "threads", "", 1, low=1, integer=True)
+            threads = _within_cores(_number(d, "threads", "", 1, low=1, integer=True))
         shuffle = d.get("shuffle", True)
         tensorboard = d.get("tensorboard", False)
         compile_model = d.get("compile", False)

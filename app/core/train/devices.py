@@ -10,13 +10,13 @@ cores and spin on tiny kernels); large matrix products do profit from more threa
 from __future__ import annotations
 
 import contextlib
-import os
 import random
 
 import numpy as np
 import torch
 
 from app.core.errors import ModelwrightError
+from app.core.train.config import machine_cores
 
 SMALL_STEP_MACS = 20_000_000
 MAX_AUTO_THREADS = 8
@@ -27,10 +27,8 @@ class DeviceError(ModelwrightError):
 
 
 def cpu_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS/Windows
-        return os.cpu_count() or 1
+    """CPU cores this process may use (the same count that bounds the ``threads`` setting)."""
+    return machine_cores()
 
 
 def resolve_device(name: str) -> torch.device:
