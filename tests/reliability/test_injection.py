@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -155,7 +153,7 @@ for folder in map(Path, sys.argv[2:]):
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
             assert module.PROJECT_NAME == text, module.PROJECT_NAME
-            assert text in module.CLASS_NAMES and text in module.FEATURE_NAMES, (module.CLASS_NAMES, module.FEATURE_NAMES)
+            assert text in module.CLASS_NAMES and text in module.FEATURE_NAMES, module.CLASS_NAMES
             getattr(module, manifest["class_name"])()
         sys.argv = ["predict.py", str(folder.parent / "input.csv"), str(folder / "predictions.csv")]
         try:
@@ -272,11 +270,13 @@ def test_the_escape_helpers_keep_every_value_exactly_or_inert(area, tmp_path):
     assert no_marker(area) == [] and list(tmp_path.iterdir()) == []
 
 
-def _write_project(path: Path, node_id: str) -> Path:
+def _write_project(path: Path, node_id: str = "dense", type_id: str = "core.linear",
+                   param: str = "out_features") -> Path:
+    """The small valid project of the corpus with its Dense layer's id, type or parameter name changed."""
     project = _valid_project()
     for node in project["graph"]["nodes"]:
         if node["id"] == "dense":
-            node["id"] = node_id
+            node.update(id=node_id, type=type_id, params={param: 1})
     for edge in project["graph"]["edges"]:
         for end in ("source", "target"):
             if edge[end] == "dense":
@@ -285,13 +285,13 @@ def _write_project(path: Path, node_id: str) -> Path:
     return path
 
 
-def test_a_node_id_with_a_trailing_line_break_is_refused_at_load_in_one_line(capsys, tmp_path):
-    from app.core.graph.errors import InvalidNodeIdError
-    from app.core.graph.graph import Graph
-
-    with pytest.raises(InvalidNodeIdError):
-        Graph().add_node("core.linear", {"out_features": 2}, id="dense_1\n")
-    project = _write_project(tmp_path / "bad.mwproj", "dense_1\n")
+@pytest.mark.parametrize(("change", "says"), [
+    ({"node_id": "dense_1\n"}, "cannot be a node id"),
+    ({"type_id": "core.linear\n"}, "core.linear"),
+    ({"param": "out_features\n"}, "no parameter"),
+], ids=["node-id", "type-id", "param-name"])
+def test_an_id_with_a_trailing_line_break_is_refused_at_load_in_one_line(capsys, tmp_path, change, says):
+    project = _write_project(tmp_path / "bad.mwproj", **change)
     assert main(["validate", str(_write_project(tmp_path / "good.mwproj", "dense_1"))]) == 0
     for args in (["validate", project], ["train", project, "--out", tmp_path / "run"],
                  ["export", project, "--format", "torchrun", "--out", tmp_path / "bundle"]):
@@ -299,9 +299,32 @@ def test_a_node_id_with_a_trailing_line_break_is_refused_at_load_in_one_line(cap
         code = main([str(a) for a in args])
         err = capsys.readouterr().err.strip()
         assert code == 1, (args, err)
-        assert len(err.splitlines()) == 1 and err.startswith("error: ") and "cannot be a node id" in err, err
+        assert len(err.splitlines()) == 1 and err.startswith("error: ") and says in err, err
         assert "unexpected" not in err
     assert not (tmp_path / "run").exists() and not (tmp_path / "bundle").exists()
+
+
+def test_the_graph_refuses_a_node_id_with_a_trailing_line_break():
+    from app.core.graph.errors import InvalidNodeIdError
+    from app.core.graph.graph import Graph
+
+    graph = Graph()
+    with pytest.raises(InvalidNodeIdError, match="cannot be a node id"):
+        graph.add_node("core.linear", {"out_features": 2}, id="dense_1\n")
+    assert graph.add_node("core.linear", {"out_features": 2}, id="dense_1").id == "dense_1"
+
+
+def test_nested_constants_of_model_py_stay_plain_data(area):
+    """Vocabularies, categories and scalers are written with python_literal: any text comes back as is."""
+    from app.core.export.pytorch_code import python_literal
+
+    texts = [hostile(area, case) for case in HOSTILE]
+    value = {"vocab": texts * 3, "features": [{"name": t, "categories": texts, "fill": t} for t in texts],
+             "pair": tuple(texts[:2])}
+    source = f"VALUE = {python_literal(value, 8)}\n"
+    tree = ast.parse(source)
+    assert [type(n).__name__ for n in tree.body] == ["Assign"]
+    assert ast.literal_eval(tree.body[0].value) == value
 
 
 def test_a_run_whose_project_gained_a_bad_node_id_is_refused_by_export(capsys, runs, tmp_path):

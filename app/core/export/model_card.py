@@ -57,8 +57,9 @@ def _data_section(run) -> list[str]:
     split = data.get("split") or {}
     if split.get("ratios"):
         r = split["ratios"]
-        lines.append("- Split " + markdown_text(f"({split.get('method', 'random')}, seed {split.get('seed')}): "
-                                                + ", ".join(f"{k} {v:.0%}" for k, v in r.items() if v)))
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in r.items() if v)
+        method, seed = markdown_text(split.get("method", "random")), markdown_text(split.get("seed"))
+        lines.append(f"- Split ({method}, seed {seed}): {markdown_text(shares)}")
     lines += ["", "### Preparation", ""]
     prep = data.get("preparation") or {}
     if prep:
