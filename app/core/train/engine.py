@@ -99,8 +99,9 @@ class Trainer:
     """Trains ``model`` as ``config`` says, for a data task (binary, classification,
     regression or language-model) with ``n_outputs`` outputs.
 
-    With ``run_dir`` the run writes checkpoints, metrics.csv, summary.json and
-    model.safetensors there; without it, it only trains (and reports to callbacks).
+    With ``run_dir`` the run writes checkpoints, metrics.csv and summary.json there, and
+    model.safetensors when it completes (not when stopped or failed); without it, it only
+    trains (and reports to callbacks).
 
     Example::
 
