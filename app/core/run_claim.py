@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from app.core.fileio import atomic_write_json
-from app.core.run_lock import LOCK_NAME, RunLock, acquire_run_lock
+from app.core.run_lock import LOCK_NAME, RunBusyError, RunLock, acquire_run_lock, read_holder
 from app.core.runs import RunDirError, run_paths
 from app.core.safety.output_paths import RUN_MARKER, is_run_folder
 
@@ -80,10 +80,12 @@ def claim_new_run(run_dir: str | os.PathLike, *, project_path: str | os.PathLike
     run_dir = Path(run_dir)
     if run_dir.exists() and not run_dir.is_dir():
         raise RunDirError(f"'{run_dir}' is a file; --out must name a folder for the run.")
+    _check_unused(run_dir)  # a used folder is refused without touching it (its lock included)
+    notes: list[str] = []
     for _ in range(3):  # the folder may vanish between mkdir and lock when a competing claim is undone
         created = _make_folder(run_dir)
         try:
-            lock = acquire_run_lock(run_dir, note=note)
+            lock = acquire_run_lock(run_dir, note=notes.append)
             break
         except FileNotFoundError:
             continue
@@ -91,18 +93,30 @@ def claim_new_run(run_dir: str | os.PathLike, *, project_path: str | os.PathLike
         raise RunDirError(f"Cannot claim '{run_dir}': it keeps disappearing; try again.")
     claim = RunClaim(run_dir, lock, created=created)
     try:
-        if _entries(run_dir) - _BOOKKEEPING or (run_dir / RUN_MARKER).exists():
-            if is_unstarted_run(run_dir):
-                raise RunDirError(f"'{run_dir}' holds a run that stopped before its first checkpoint; restart it "
-                                  f"from the beginning with --resume '{run_dir}', or choose another --out.")
-            raise RunDirError(f"'{run_dir}' already exists and is not empty; choose another --out, "
-                              "or continue that run with --resume.")
+        _check_unused(run_dir)  # again under the lock: another process may have used it meanwhile
         write_run_marker(run_dir, project_path, training)
     except BaseException:
         claim.lock.release()
         _remove_empty(created)
         raise
+    for message in notes if note is not None else ():
+        note(message)
     return claim
+
+
+def _check_unused(run_dir: Path) -> None:
+    """Refuse a folder that holds anything but a lock: a run (finished or not) or other files."""
+    if not _entries(run_dir) - _BOOKKEEPING and not (run_dir / RUN_MARKER).exists():
+        return
+    holder = read_holder(run_dir)
+    if holder is not None and holder.alive():
+        raise RunBusyError(f"'{run_dir}' is being trained by {holder.describe()}; wait for it to finish "
+                           "or choose another --out.")
+    if is_unstarted_run(run_dir):
+        raise RunDirError(f"'{run_dir}' holds a run that stopped before its first checkpoint; restart it "
+                          f"from the beginning with --resume '{run_dir}', or choose another --out.")
+    raise RunDirError(f"'{run_dir}' already exists and is not empty; choose another --out, "
+                      "or continue that run with --resume.")
 
 
 def claim_run_to_resume(run_dir: str | os.PathLike, *, note: Callable[[str], None] | None = None) -> RunClaim:
