@@ -33,6 +33,7 @@ from app.core.train.config import TrainConfig, TrainConfigError
 from app.core.train.devices import DeviceError, auto_threads, resolve_device, seed_everything
 from app.core.train.engine import Trainer, TrainingError
 from app.core.train.losses import resolve_loss_name
+from app.core.train.memory_check import check_training_fits
 
 #: What may change when a run is resumed; everything else would break "as if never stopped".
 RESUME_OVERRIDES = ("epochs", "steps", "device")
@@ -210,7 +211,8 @@ def _train_claimed(project_path, out, resume, overrides, callbacks, control, pro
         run_dir, _ = _claim_on_main(ctx, lambda: claim_new_run(
             Path(out) if out is not None else default_run_dir(project.path), project_path=project.path,
             training=config.to_dict(), note=_note(progress)), claims)
-    resolve_device(config.device)  # an unavailable device fails before the data is read
+    # An unavailable device, or a network too big for its memory, fails before the data is read.
+    check_training_fits(project.graph, config, resolve_device(config.device))
 
     prepared = _prepare(project, progress)
     info = prepared.info
