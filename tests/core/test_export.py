@@ -198,6 +198,10 @@ def test_an_existing_export_is_replaced_only_when_asked(tmp_path):
     with pytest.raises(ExportError, match="already exists and is not empty"):
         export_run(trained_run("mlp"), "safetensors", out)
     assert (out / "old.txt").exists()
+    with pytest.raises(ExportError, match="not written by a Modelwright export"):
+        export_run(trained_run("mlp"), "safetensors", out, overwrite=True)  # only an earlier export is replaced
+    assert (out / "old.txt").exists()
+    (out / "export.json").write_text('{"producer": "Modelwright"}')
     result = export_run(trained_run("mlp"), "safetensors", out, overwrite=True)
     assert not (out / "old.txt").exists() and (out / "model.safetensors").exists()
     assert result.parity.passed and result.parity.max_abs_diff == 0.0
