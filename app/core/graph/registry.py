@@ -41,6 +41,9 @@ ShapeRule = Callable[[Mapping[str, Any], Sequence[Shape]], Shape]
 Builder = Callable[[Mapping[str, Any], Sequence[Shape]], Any]
 Counter = Callable[[Mapping[str, Any], Sequence[Shape], Shape], int]
 
+#: The largest whole number a parameter may hold (floats stop being exact above it).
+MAX_WHOLE_NUMBER = 2**53
+
 PARAM_TYPES = ("int", "float", "bool", "choice", "str", "int-list", "node")
 _TYPE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")  # fullmatch only
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -117,10 +120,16 @@ class ParamSpec:
     def _as_int(value: Any, name: str) -> int:
         if isinstance(value, bool):
             raise InvalidParamError(f"'{name}' must be a whole number, not {value!r}.")
-        if isinstance(value, int):
-            return value
         if isinstance(value, float) and value.is_integer():
-            return int(value)
+            value = int(value)
+        if isinstance(value, int):
+            # Beyond 2**53 a JSON number is no longer an exact whole number (1e308 is 309 digits),
+            # and no layer size, count or id comes near it.
+            if abs(value) > MAX_WHOLE_NUMBER:
+                shown = f"{value:.3g}" if abs(value) < 1e307 else f"a {int(value.bit_length() * 0.30103) + 1}-digit number"
+                raise InvalidParamError(f"'{name}' is {shown}, far too large; whole-number settings must "
+                                        f"be at most {MAX_WHOLE_NUMBER:,}.")
+            return value
         raise InvalidParamError(f"'{name}' must be a whole number, not {value!r}.")
 
     def _check_range(self, value: float) -> None:
