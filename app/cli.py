@@ -362,6 +362,12 @@ def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, ModelwrightError):
         return text
+    if isinstance(exc, OSError) and exc.filename:  # last resort for a writer that missed its own check
+        from app.core.fileio import disk_full_error
+
+        full = disk_full_error(exc, exc.filename)
+        if full is not None:
+            return " ".join(str(full).split())
     return f"unexpected {type(exc).__name__}: {text} (run with --debug for details)"
 
 
