@@ -31,7 +31,7 @@ from tests.reliability.corpus import _valid_project
 HOSTILE = {
     "docstring-escape": '\\"""; __import__("os").system("touch MARK") #',
     "docstring-close": '"""if __import__("os").system("touch MARK") else """',
-    "newline": 'x\n__import__("os").system("touch MARK")\ntouch MARK #',
+    "newline": 'x\ntouch MARK\n__import__("os").system("touch MARK") #',
     "carriage-return": 'x\r__import__("os").system("touch MARK")\r# heading\rtouch MARK',
     "line-separator": 'x\u2028touch MARK\u2029__import__("os").system("touch MARK") #',
     "command-substitution": "$(touch MARK)",
