@@ -1403,7 +1403,23 @@ Drop it on this window, or choose it:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Replace the folder if it exists</source>
+        <source>{first}, … ({count} in all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder “{folder}” already holds an export. Replace it? Its contents are deleted: {files}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export refused; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

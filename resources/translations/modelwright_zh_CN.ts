@@ -1405,8 +1405,24 @@ Drop it on this window, or choose it:</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <source>Replace the folder if it exists</source>
-        <translation>文件夹已存在时替换它</translation>
+        <source>{first}, … ({count} in all)</source>
+        <translation>{first}，…（共 {count} 项）</translation>
+    </message>
+    <message>
+        <source>Replace Export</source>
+        <translation>替换导出</translation>
+    </message>
+    <message>
+        <source>The folder “{folder}” already holds an export. Replace it? Its contents are deleted: {files}</source>
+        <translation>文件夹“{folder}”中已有一个导出。要替换它吗？其中的内容将被删除：{files}</translation>
+    </message>
+    <message>
+        <source>Export refused; nothing was written.</source>
+        <translation>已拒绝导出，未写入任何文件。</translation>
+    </message>
+    <message>
+        <source>Export Refused</source>
+        <translation>已拒绝导出</translation>
     </message>
     <message>
         <source>Run</source>
