@@ -161,6 +161,24 @@ def test_replacing_an_earlier_torchrun_bundle_with_force_works(project, tmp_path
     assert main([*args, "--force"]) == 0 and (out / "launch.sh").is_file()
 
 
+def test_an_export_folder_the_user_saved_a_project_into_is_not_replaced(capsys, project, run, tmp_path):
+    out = tmp_path / "export"
+    assert main(["export", str(run), "--format", "safetensors", "--out", str(out)]) == 0
+    (out / "tuned.mwproj").write_bytes((project / "iris.mwproj").read_bytes())
+    line = refused(capsys, ["export", run, "--format", "safetensors", "--out", out, "--force"], out)
+    assert "tuned.mwproj" in line
+
+
+def test_a_torchrun_bundle_with_a_run_trained_inside_is_not_replaced(capsys, project, run, tmp_path):
+    out = tmp_path / "bundle"
+    assert main(["export", str(project / "iris.mwproj"), "--format", "torchrun", "--out", str(out)]) == 0
+    trained = out / "runs" / "r1"
+    trained.mkdir(parents=True)
+    for name in ("project.mwproj", "preprocessor.json", "model.safetensors"):
+        (trained / name).write_bytes((run / name).read_bytes())
+    refused(capsys, ["export", project / "iris.mwproj", "--format", "torchrun", "--out", out, "--force"], out)
+
+
 # ------------------------------------------------------------------------------- predict
 def test_predict_onto_its_input_is_refused_even_with_force(capsys, project, run):
     line = refused(capsys, ["predict", run, "--data", project / "data.csv", "--out", project / "data.csv",

@@ -102,6 +102,9 @@ def check_output_folder(out: str | os.PathLike, *, overwrite: bool, inputs: Iter
     if not is_export_folder(out):
         raise OutputPathError(f"'{out}' was not written by a Modelwright export (it has no export.json from "
                               "Modelwright), so it is not replaced; choose another folder.")
+    for project in _projects_the_export_did_not_write(out):
+        raise OutputPathError(f"'{out}' holds the project file '{project}', which the export did not write; "
+                              "it is not replaced. Move the project out or choose another folder.")
 
 
 def check_output_file(out: str | os.PathLike, *, overwrite: bool, inputs: Iterable[str | os.PathLike] = (),
@@ -145,6 +148,17 @@ def _refuse_protected_folder(out: Path, inputs: Iterable[str | os.PathLike]) -> 
                                   "Choose another folder.")
     if is_run_folder(real):
         raise OutputPathError(f"'{out}' is a training run; it is not replaced. Choose another folder.")
+
+
+def _projects_the_export_did_not_write(folder: Path) -> list[Path]:
+    """Project files saved into an export folder after the export (a bundle's own copy is listed)."""
+    try:
+        listed = json.loads((folder / EXPORT_MANIFEST).read_text(encoding="utf-8")).get("files") or []
+    except (OSError, ValueError, AttributeError):
+        listed = []
+    written = {str(name).rstrip("/") for name in listed if isinstance(name, str)}
+    return [path for path in folder.rglob(f"*{PROJECT_SUFFIX}")
+            if path.relative_to(folder).as_posix() not in written]
 
 
 def _absolute(path: str | os.PathLike) -> Path:
