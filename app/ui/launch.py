@@ -59,6 +59,10 @@ def main(argv: list[str]) -> int:
     install_excepthook()
     ensure_chinese_font()  # before any widget: Chinese texts are measured and drawn with it
     if offscreen:
+        from app.ui.unattended import answer_dialogs_automatically
+
+        # Nobody is there to answer: every question takes its safe answer and is logged.
+        answer_dialogs_automatically(app)
         # Screenshots and timings must not depend on (or change) the user's saved layout.
         settings = QSettings(str(Path(tempfile.mkdtemp(prefix="modelwright-")) / "settings.ini"), QSettings.Format.IniFormat)
     else:
@@ -76,8 +80,9 @@ def main(argv: list[str]) -> int:
         width, _, height = args.size.partition("x")
         window.resize(int(width), int(height))
     target = args.project if args.project is not None else (EXAMPLE_PROJECT if EXAMPLE_PROJECT.exists() else None)
-    if target is not None:
-        window.open_path(target)
+    not_opened = None
+    if target is not None and not window.open_path(target):
+        not_opened = target
     if args.view:
         window.show_view(args.view)
     elif args.screenshot is not None:
@@ -102,7 +107,7 @@ def main(argv: list[str]) -> int:
     window.show()
 
     if args.screenshot is not None:
-        _schedule_screenshot(app, window, args.screenshot)
+        _schedule_screenshot(app, window, args.screenshot, not_opened)
     from app.ui.workers import cancel_all
 
     # Quitting while a file is still being read: stop the job and let its thread end cleanly.
@@ -119,8 +124,10 @@ def _install_translator(app, language: str | None, settings) -> None:
     install_translators(app, language or language_setting(settings))
 
 
-def _schedule_screenshot(app, window, path: Path) -> None:
-    """Grab the window once background reads have finished (or after a timeout)."""
+def _schedule_screenshot(app, window, path: Path, not_opened: Path | None = None) -> None:
+    """Grab the window once background reads have finished (or after a timeout). When the
+    project asked for could not be opened, the window is still saved (it shows how the app
+    met the problem) but the exit status is 1, so a script does not take it for the project."""
     from PySide6.QtCore import QElapsedTimer, QTimer
 
     from app.ui.workers import running_jobs
@@ -139,6 +146,10 @@ def _schedule_screenshot(app, window, path: Path) -> None:
         pixmap = window.grab()
         if not pixmap.save(str(path)):
             print(f"error: could not write {path}", file=sys.stderr)
+            app.exit(1)
+        elif not_opened is not None:
+            print(f"error: '{not_opened}' could not be opened (see the note above); {path} shows the window "
+                  "without it.", file=sys.stderr)
             app.exit(1)
         else:
             app.exit(0)
