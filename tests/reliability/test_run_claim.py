@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.run_claim import claim_new_run
-from app.core.run_lock import LOCK_NAME, RunBusyError, acquire_run_lock
-from app.core.safety.output_paths import RUN_MARKER
-
+# The on-disk contract: the lock and the marker a run folder carries.
+LOCK_NAME = ".modelwright-run.lock"
+RUN_MARKER = ".modelwright-run"
 ROOT = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 RACE_ROUNDS = 20
@@ -187,6 +186,8 @@ def test_a_live_lock_refuses_train_and_resume_in_one_line(tiny_project, tmp_path
 
 def test_lock_takeover_race_has_one_winner(tmp_path):
     """Several processes finding the same stale lock: exactly one takes it over."""
+    from app.core.run_lock import RunBusyError, acquire_run_lock
+
     folder = tmp_path / "run"
     _write_lock(folder, _dead_pid())
     script = tmp_path / "take.py"
@@ -264,6 +265,8 @@ def test_a_run_killed_right_after_its_claim_restarts_from_its_marker(tiny_projec
 
 def test_a_refused_start_leaves_no_folder_behind(tmp_path, capsys):
     """A claim that wrote nothing else is undone: no empty run folder (or parents) remains."""
+    from app.core.run_claim import claim_new_run
+
     claim = claim_new_run(tmp_path / "a" / "b" / "run")
     claim.release()
     assert not (tmp_path / "a").exists()
