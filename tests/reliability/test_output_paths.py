@@ -10,7 +10,7 @@ file still there byte for byte.
 from __future__ import annotations
 
 import json
-import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -82,8 +82,6 @@ def test_export_force_onto_the_project_folder_is_refused(capsys, project):
 def test_export_force_onto_the_project_folder_is_refused_even_if_it_looks_like_an_export(capsys, project,
                                                                                         tmp_path):
     copy = tmp_path / "iris"
-    import shutil
-
     shutil.copytree(project, copy)
     plant_export_manifest(copy)
     line = refused(capsys, ["export", copy / "runs" / "r1", "--format", "safetensors", "--out", copy, "--force"],
@@ -267,4 +265,3 @@ def test_export_view_refuses_the_project_folder_and_asks_before_replacing(qtbot,
     with qtbot.waitSignal(view.export_finished, timeout=60000):
         view.export_button.click()
     assert len(questions) == 2 and not (out / "mine.txt").exists() and (out / "model.safetensors").is_file()
-    assert os.path.isdir(out)
