@@ -89,6 +89,9 @@ def claim_new_run(run_dir: str | os.PathLike, *, project_path: str | os.PathLike
             break
         except FileNotFoundError:
             continue
+        except BaseException:  # a full disk, a busy run: the folder made for the claim goes again
+            _remove_empty(created)
+            raise
     else:
         raise RunDirError(f"Cannot claim '{run_dir}': it keeps disappearing; try again.")
     claim = RunClaim(run_dir, lock, created=created)

@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from app.core.fileio import disk_full_error
 from app.core.runs import RunDirError
 
 LOCK_NAME = ".modelwright-run.lock"
@@ -143,10 +144,15 @@ def acquire_run_lock(run_dir: str | os.PathLike, *, note: Callable[[str], None] 
                               "Choose a folder you can write to.") from exc
         else:
             try:
-                os.write(fd, raw)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+                try:
+                    os.write(fd, raw)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as exc:  # a full disk: no empty lock is left behind
+                path.unlink(missing_ok=True)
+                full = disk_full_error(exc, path)
+                raise (full or RunDirError(f"Cannot write the lock file '{path}': {exc.strerror or exc}.")) from exc
             return RunLock(path, raw)
         try:
             current = path.read_bytes()

@@ -116,6 +116,9 @@ def test_full_disk_in_new_predict_and_export(capsys, good, full_disk):
     line = one_line(capsys, ["predict", good["run"], "--data", good["csv"], "--out", disk / "pred.csv"])
     assert "is full" in line and "pred.csv" in line, line
     assert not (disk / "pred.csv").exists()
+    line = one_line(capsys, ["train", good["project"], "--epochs", "1", "--out", disk / "run"])
+    assert "is full" in line, line
+    assert not (disk / "run").exists(), "a claim that could not be written leaves no folder"
     if real:  # the simulated disk only fails the atomic writers
         line = one_line(capsys, ["export", good["run"], "--format", "pytorch", "--out", disk / "exp"])
         assert "is full" in line and "exp" in line, line
