@@ -260,7 +260,7 @@ def test_predict_py_gives_the_apps_predictions_without_modelwright(tmp_path):
 
     for template, fmt, source in jobs:
         bundle = pd.read_csv(tmp_path / f"{template}-{fmt}.csv")
-        app = pd.read_csv(predict_run(trained_run(template), source, tmp_path / f"app-{template}.csv"))
+        app = pd.read_csv(predict_run(trained_run(template), source, tmp_path / f"app-{template}-{fmt}.csv"))
         if template == "cnn":  # the app's table also has the label column; match rows by file
             assert len(bundle) == 16
             bundle = bundle.set_index("path").loc[app["path"]].reset_index()
