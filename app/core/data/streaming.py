@@ -547,14 +547,22 @@ class _ChunkReader:
         """The columns the data section names must be in the file's header."""
         import pyarrow.parquet as pq
 
+        from app.core.data import limits
+
         if self.path.suffix.lower() in (".parquet", ".pq") or self.config.source.format == "parquet":
-            names = pq.ParquetFile(self.path).schema_arrow.names
+            schema = pq.ParquetFile(self.path).schema_arrow
+            limits.check_arrow_schema(schema, self.path.name)
+            names = schema.names
         else:
             from app.core.data import sniff
 
+            limits.check_csv_header(self.path, self._encoding(), self._delimiter())
             head = sniff.decode_head(self.path, self._encoding(), sniff.read_head(self.path))
             first = next(iter(head.splitlines()), "").lstrip("\ufeff")
-            names = next(csv.reader([first], delimiter=self._delimiter()), [])
+            try:
+                names = next(csv.reader([first], delimiter=self._delimiter()), [])
+            except csv.Error:  # a name longer than the csv module's field limit: no column matches it
+                names = first.split(self._delimiter())
         missing = [c for c in self.columns if c not in names]
         if missing:
             raise DataError(
