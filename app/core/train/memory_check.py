@@ -48,6 +48,18 @@ def free_memory_bytes(device) -> int | None:
         return None
 
 
+def _trainable_at_most(graph) -> int | None:
+    """A pretrained base may be frozen (fine-tuning decides which of its weights train), so its
+    weights count as weights only: the check must never refuse a run that fits. None: all train."""
+    bases = [n for n in graph.nodes if n.type.startswith("pretrained.")]
+    if not bases:
+        return None
+    from app.core.graph.shapes import infer_shapes
+
+    report = infer_shapes(graph)
+    return sum(int(report[n.id].params or 0) for n in graph.nodes if not n.type.startswith("pretrained."))
+
+
 def training_memory_bytes(graph, config, device) -> dict | None:
     """The parts of one training step's memory, in bytes, or None when the network's shapes do
     not work out (that is reported where the network is built)."""
@@ -58,7 +70,8 @@ def training_memory_bytes(graph, config, device) -> dict | None:
     try:
         est = estimate_memory(graph, batch_size=config.batch_size, precision=precision,
                               optimizer=config.optimizer.name, momentum=config.optimizer.momentum,
-                              gradient_checkpointing=config.gradient_checkpointing, device=kind)
+                              gradient_checkpointing=config.gradient_checkpointing, device=kind,
+                              trainable_parameters=_trainable_at_most(graph))
     except (MemoryEstimateError, ModelwrightError, OverflowError, ValueError, TypeError, KeyError):
         return None
     parts = {
