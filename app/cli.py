@@ -8,6 +8,7 @@ traceback). Heavy imports (torch, pandas) happen inside the handlers so ``--help
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import json
 import sys
@@ -368,6 +369,9 @@ def _one_line(exc: BaseException) -> str:
         full = disk_full_error(exc, exc.filename)
         if full is not None:
             return " ".join(str(full).split())
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ("A disk this command writes to is full (or over its quota); free some space, or choose an output "
+                "folder on another disk, and try again.")
     return f"unexpected {type(exc).__name__}: {text} (run with --debug for details)"
 
 

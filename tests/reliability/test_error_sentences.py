@@ -143,6 +143,34 @@ def test_cli_safety_net_names_the_file():
 
     text = _one_line(OSError(errno.ENOSPC, "No space left on device", "/somewhere/out.csv"))
     assert "unexpected" not in text and "is full" in text and "out.csv" in text
+    text = _one_line(OSError(errno.ENOSPC, "No space left on device"))
+    assert "unexpected" not in text and "full" in text
+
+
+def test_metrics_row_on_a_full_disk(tmp_path):
+    """metrics.csv is appended to during training: a full disk there is the same sentence."""
+    from app.core.fileio import DiskFullError
+    from app.core.train.csv_logger import CSVLogger
+
+    class FullFile:
+        def write(self, text):
+            return len(text)
+
+        def flush(self):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def close(self):
+            self.flush()
+
+    logger = CSVLogger(tmp_path / "metrics.csv")
+    logger._columns = ["epoch"]
+    logger._file = FullFile()
+    import csv
+
+    logger._writer = csv.writer(logger._file)
+    with pytest.raises(DiskFullError, match="metrics.csv"):
+        logger.on_validation_end(None, None, None, {"epoch": 1})
+    logger.on_exception(None, None, None, None)  # closing the full file does not hide the first error
 
 
 # ------------------------------------------------------------------------ tampered checkpoints

@@ -6,6 +6,7 @@ import csv
 import math
 from pathlib import Path
 
+from app.core.fileio import disk_full_error
 from app.core.runs import atomic_writer
 from app.core.train.callbacks import Callback
 
@@ -38,14 +39,23 @@ class CSVLogger(Callback):
     def on_validation_end(self, trainer, state, control, record) -> None:
         if self._file is None:
             return
-        self._writer.writerow([_cell(record.get(c)) for c in self._columns])
-        self._file.flush()
+        try:
+            self._writer.writerow([_cell(record.get(c)) for c in self._columns])
+            self._file.flush()
+        except OSError as exc:
+            full = disk_full_error(exc, self.path)
+            if full is None:
+                raise
+            raise full from exc
 
     def on_fit_end(self, trainer, state, control) -> None:
         self._close()
 
     def on_exception(self, trainer, state, control, error) -> None:
-        self._close()
+        try:
+            self._close()
+        except OSError:  # a full disk refuses the buffered row too; the error being handled says so
+            self._file = None
 
     def _close(self) -> None:
         if self._file is not None:
