@@ -220,6 +220,10 @@ def _train_claimed(project_path, out, resume, overrides, callbacks, control, pro
     seed_everything(config.seed)
     check_network_fits_memory(project.graph)
     model = compile_graph(project.graph)
+    if checkpoint is not None:  # a checkpoint that cannot fit is refused before anything is written
+        from app.core.train.checkpoint import check_fits_model, load_checkpoint
+
+        check_fits_model(checkpoint, load_checkpoint(checkpoint, mmap=True), model, config.optimizer)
     if checkpoint is None and not project.finetune:
         from app.core.lm.init import initialise_gpt
 

@@ -238,3 +238,58 @@ def check_payload(path: Path, payload: dict) -> None:
     for key, (ok, expected) in _TRAINER_STATE_FIELDS.items():
         if key in state and not ok(state[key]):
             raise _damaged(Path(path), f"training state '{key}'", state[key], expected)
+
+
+def check_fits_model(path: Path, payload: dict, model: torch.nn.Module, optimizer_config) -> None:
+    """Check that a checkpoint's weights, optimizer state and schedule match ``model`` as the
+    run's settings build it, so a resume that cannot work is refused before anything is written."""
+    from app.core.train.optim import build_optimizer
+
+    path = Path(path)
+    expected = model.state_dict()
+    saved = payload["model"]
+    missing = [k for k in expected if k not in saved]
+    extra = [k for k in saved if k not in expected]
+    if missing or extra:
+        name, what = (missing[0], "lacks") if missing else (extra[0], "has an unknown")
+        raise CheckpointError(f"Checkpoint '{path}' does not fit this run's network: it {what} weight '{name}'; "
+                              "resume from another checkpoint (best.pt) or start a new run.")
+    for key, tensor in expected.items():
+        if tuple(saved[key].shape) != tuple(tensor.shape):
+            raise CheckpointError(
+                f"Checkpoint '{path}' does not fit this run's network: its weight '{key}' is "
+                f"{_shape(saved[key])} where the network's is {_shape(tensor)}; resume from another checkpoint "
+                "(best.pt) or start a new run.")
+    optimizer = build_optimizer(model, optimizer_config)
+    groups = optimizer.param_groups
+    saved_groups = payload["optimizer"]["param_groups"]
+    if len(saved_groups) != len(groups) or any(len(a["params"]) != len(b["params"])
+                                               for a, b in zip(saved_groups, groups)):
+        raise CheckpointError(
+            f"Checkpoint '{path}' does not fit this run's optimizer: it holds {len(saved_groups)} parameter "
+            f"group(s) of {[len(g['params']) for g in saved_groups]} where the settings make {len(groups)} of "
+            f"{[len(g['params']) for g in groups]}; resume from another checkpoint (best.pt) or start a new run.")
+    shapes = {}
+    for saved_group, group in zip(saved_groups, groups):
+        for index, param in zip(saved_group["params"], group["params"]):
+            shapes[index] = tuple(param.shape)
+    for index, state in payload["optimizer"]["state"].items():
+        if index not in shapes:
+            raise CheckpointError(f"Checkpoint '{path}' is damaged: its optimizer keeps state for parameter {index!r}, "
+                                  "which no parameter group names; resume from another checkpoint (best.pt) or start "
+                                  "a new run.")
+        for key, value in state.items():
+            if isinstance(value, torch.Tensor) and value.dim() > 0 and tuple(value.shape) != shapes[index]:
+                raise CheckpointError(
+                    f"Checkpoint '{path}' is damaged: its optimizer state '{key}' of parameter {index} is "
+                    f"{_shape(value)} where the parameter is {_shape(shapes[index])}; resume from another checkpoint "
+                    "(best.pt) or start a new run.")
+    if len(payload["scheduler"]["base_lrs"]) != len(groups):
+        raise CheckpointError(
+            f"Checkpoint '{path}' is damaged: its learning-rate schedule has {len(payload['scheduler']['base_lrs'])} "
+            f"rate(s) for {len(groups)} parameter group(s); resume from another checkpoint (best.pt) or start a new run.")
+
+
+def _shape(value) -> str:
+    dims = tuple(value.shape) if isinstance(value, torch.Tensor) else tuple(value)
+    return "×".join(str(d) for d in dims) if dims else "a single number"
