@@ -315,8 +315,10 @@ class Trainer:
         if self.threads != previous_threads:
             torch.set_num_threads(self.threads)
         self._session_start = time.perf_counter()
+        set_up = False
         try:
             self._setup(train, val, Path(resume_from) if resume_from is not None else None)
+            set_up = True
             # Training time starts now: setup includes one-off imports torch does lazily.
             self._session_start = time.perf_counter()
             self._elapsed_before = self.state.elapsed_seconds
@@ -329,6 +331,11 @@ class Trainer:
             return self.state
         except BaseException as exc:
             failure = self._explain_failure(exc)
+            if resume_from is not None and not set_up:
+                # A resume refused before its first step leaves the run (summary.json included) as it was.
+                if failure is not None:
+                    raise failure from exc
+                raise
             if failure is not None:
                 self._fail(failure)
                 raise failure from exc
