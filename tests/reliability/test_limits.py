@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from tests.reliability.corpus import _valid_project, files_under
+from tests.reliability.corpus import _valid_project
 from tests.reliability.test_cli_bad_inputs import run_cli
 from tests.ui.conftest import wait_for_job
 
