@@ -276,17 +276,18 @@ class EarlyStoppingConfig:
 class CheckpointConfig:
     """When checkpoints are written.
 
-    ``last.pt`` is refreshed at each epoch end and, inside long epochs, every
+    ``last.pt`` is refreshed at every epoch end and, inside long epochs, every
     ``every_n_batches`` optimizer steps (0 = off) and every ``every_seconds`` seconds
-    (0 = off), so a crash loses little. Epoch ends closer than ``epoch_min_seconds`` to the
-    previous save are skipped (tiny epochs would otherwise spend more time saving than
-    training; the final checkpoint is always written). A new best is kept in memory when it
-    comes that quickly and written at the next chance or at the end.
+    (0 = off), so a crash loses at most one epoch. ``epoch_min_seconds`` (default 0: off)
+    skips epoch ends closer than that to the previous save, for runs of thousands of tiny
+    epochs where saving would cost more than training (the final checkpoint is always
+    written). A new best is kept in memory when it comes that quickly and written at the
+    next chance or at the end.
     """
 
     every_n_batches: int = 0
     every_seconds: float = 30.0
-    epoch_min_seconds: float = 2.0
+    epoch_min_seconds: float = 0.0
 
     @classmethod
     def from_dict(cls, d: dict) -> "CheckpointConfig":
@@ -295,7 +296,7 @@ class CheckpointConfig:
         return cls(
             every_n_batches=_number(d, "every_n_batches", w, 0, low=0, integer=True),
             every_seconds=_number(d, "every_seconds", w, 30.0, low=0.0),
-            epoch_min_seconds=_number(d, "epoch_min_seconds", w, 2.0, low=0.0),
+            epoch_min_seconds=_number(d, "epoch_min_seconds", w, 0.0, low=0.0),
         )
 
     def to_dict(self) -> dict:
@@ -424,7 +425,9 @@ class TrainConfig:
         """Apply command-line style overrides (epochs, steps, batch_size, lr, device, seed).
 
         ``None`` values are ignored; setting ``epochs`` drops a step-based ``steps`` setting
-        and the other way round, so ``--epochs`` always means an epoch-based run.
+        and the other way round, so ``--epochs`` always means an epoch-based run. The
+        project's ``eval_every`` is kept: ``--steps`` changes how long a run is, not how
+        often it is evaluated.
         """
         if not overrides:
             return self
@@ -439,8 +442,6 @@ class TrainConfig:
             d["optimizer"]["lr"] = given.pop("lr")
         if "epochs" in given:
             d["steps"] = None
-        if "steps" in given:
-            d["eval_every"] = d["eval_every"] if self.steps else None
         d.update(given)
         return TrainConfig.from_dict(d)
 
