@@ -919,6 +919,14 @@ Drop it on this window, or choose it:</source>
 <context>
     <name>EvaluateView</name>
     <message>
+        <source>{metric} of the positive class &apos;{label}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{metric} averaged over the classes (each class counts the same)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Test split (validation if none)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1120,6 +1128,14 @@ Drop it on this window, or choose it:</source>
 </context>
 <context>
     <name>ExperimentsView</name>
+    <message>
+        <source>F1 of the positive class (binary tasks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F1 averaged over the classes (each class counts the same)</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Setting</source>
         <translation type="unfinished"></translation>
@@ -2470,6 +2486,14 @@ Restore them now? If you discard them they are gone for good.</source>
 </context>
 <context>
     <name>RunTableModel</name>
+    <message>
+        <source>F1 of the positive class for binary tasks (in runs made before val_f1_macro, multiclass F1 averaged over the classes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F1 averaged over the classes (each class counts the same)</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Run</source>
         <translation type="unfinished"></translation>

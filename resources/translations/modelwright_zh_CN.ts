@@ -921,6 +921,14 @@ Drop it on this window, or choose it:</source>
 <context>
     <name>EvaluateView</name>
     <message>
+        <source>{metric} of the positive class &apos;{label}&apos;</source>
+        <translation>正类“{label}”的 {metric}</translation>
+    </message>
+    <message>
+        <source>{metric} averaged over the classes (each class counts the same)</source>
+        <translation>各类别 {metric} 的平均值（每个类别权重相同）</translation>
+    </message>
+    <message>
         <source>Test split (validation if none)</source>
         <translation>测试集（没有时用验证集）</translation>
     </message>
@@ -1122,6 +1130,14 @@ Drop it on this window, or choose it:</source>
 </context>
 <context>
     <name>ExperimentsView</name>
+    <message>
+        <source>F1 of the positive class (binary tasks)</source>
+        <translation>正类的 F1（二分类任务）</translation>
+    </message>
+    <message>
+        <source>F1 averaged over the classes (each class counts the same)</source>
+        <translation>各类别 F1 的平均值（每个类别权重相同）</translation>
+    </message>
     <message>
         <source>Setting</source>
         <translation>设置</translation>
@@ -2479,6 +2495,14 @@ Restore them now? If you discard them they are gone for good.</source>
 </context>
 <context>
     <name>RunTableModel</name>
+    <message>
+        <source>F1 of the positive class for binary tasks (in runs made before val_f1_macro, multiclass F1 averaged over the classes)</source>
+        <translation>二分类任务中正类的 F1（在有 val_f1_macro 之前的运行中，是多分类各类别 F1 的平均值）</translation>
+    </message>
+    <message>
+        <source>F1 averaged over the classes (each class counts the same)</source>
+        <translation>各类别 F1 的平均值（每个类别权重相同）</translation>
+    </message>
     <message>
         <source>Run</source>
         <translation>运行</translation>

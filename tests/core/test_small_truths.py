@@ -37,3 +37,86 @@ def test_steps_on_the_command_line_keeps_the_projects_eval_every(tmp_path, capsy
     assert cli_main(["train", str(project), "--steps", str(steps), "--out", str(out)]) == 0
     evaluated_at = [int(row["step"]) for row in read_metrics(out)]
     assert evaluated_at == [7, 14, 21, 28, 30]
+
+
+# --------------------------------------------------------------- F1 named for what it is
+def _trained(tmp_path, task: str, n_classes: int, metrics: list[str], **training):
+    """A small network trained on noisy blobs, with its run directory and validation split."""
+    import torch
+
+    from app.core.data.datasets import TensorSplit
+    from app.core.train.config import TrainConfig
+    from app.core.train.engine import Trainer
+
+    g = torch.Generator().manual_seed(1)
+    n = 240
+    labels = torch.randint(0, n_classes, (n,), generator=g)
+    x = torch.randn(n, 4, generator=g) + torch.nn.functional.one_hot(labels, 4).float() * 1.2
+    y = labels.float().unsqueeze(1) if task == "binary" else labels
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(),
+                                torch.nn.Linear(8, 1 if task == "binary" else n_classes))
+    config = TrainConfig.from_dict({"epochs": 2, "batch_size": 16, "device": "cpu", "metrics": metrics, **training})
+    names = ("no", "yes") if task == "binary" else tuple(f"c{i}" for i in range(n_classes))
+    trainer = Trainer(model, config, task=task, n_outputs=1 if task == "binary" else n_classes,
+                      class_names=names, run_dir=tmp_path / "run")
+    val = TensorSplit(x[180:], y[180:])
+    trainer.fit(TensorSplit(x[:180], y[:180]), val)
+    with torch.no_grad():
+        out = model(x[180:])
+    predicted = (out.reshape(-1) > 0).long() if task == "binary" else out.argmax(-1)
+    return trainer, val, labels[180:].numpy(), predicted.numpy()
+
+
+def test_binary_f1_is_the_positive_classs_f1_and_says_which_class(tmp_path):
+    from sklearn.metrics import f1_score
+
+    from app.core.runs import read_summary
+
+    trainer, val, true, predicted = _trained(tmp_path, "binary", 2, ["accuracy", "f1", "f1_macro"],
+                                             loss={"name": "bce_logits"})
+    result = trainer.evaluate(val, report=True)
+    assert result["f1"] == pytest.approx(f1_score(true, predicted, average="binary"))
+    assert result["f1_macro"] == pytest.approx(f1_score(true, predicted, average="macro"))
+    assert result["f1"] != pytest.approx(result["f1_macro"])  # the data makes the two differ
+    assert result["positive_class"] == "yes"
+    summary = read_summary(tmp_path / "run")
+    assert summary["positive_class"] == "yes"
+    assert {"val_f1", "val_f1_macro"} <= set(summary["final"])
+
+
+def test_multiclass_f1_is_named_f1_macro_and_is_the_macro_average(tmp_path):
+    from sklearn.metrics import f1_score
+
+    from app.core.runs import read_metrics, read_summary
+
+    # "f1", as older projects (and the templates of the time) name it, means the macro F1
+    trainer, val, true, predicted = _trained(tmp_path, "classification", 3, ["accuracy", "f1"],
+                                             early_stopping={"monitor": "val_f1", "patience": 5})
+    result = trainer.evaluate(val, report=True)
+    assert "f1" not in result and "positive_class" not in result
+    assert result["f1_macro"] == pytest.approx(f1_score(true, predicted, average="macro"))
+    summary = read_summary(tmp_path / "run")
+    assert summary["status"] == "completed" and "positive_class" not in summary
+    assert "val_f1_macro" in read_metrics(tmp_path / "run")[-1]
+    assert summary["best"]["monitor"] == "val_f1_macro"
+
+
+def test_an_old_multiclass_run_with_val_f1_still_shows_it_in_the_run_history(tmp_path):
+    import json
+
+    from app.core.train.run_history import list_runs
+    from app.ui.training.run_table import metric_keys, row_texts
+
+    run = tmp_path / "runs" / "old"
+    run.mkdir(parents=True)
+    (run / "project.mwproj").write_text(json.dumps({"training": {"epochs": 2}}), encoding="utf-8")
+    (run / "metrics.csv").write_text("epoch,step,train_loss,val_loss,val_accuracy,val_f1,lr,seconds\n"
+                                     "1,5,0.9,0.8,0.7,0.6543,0.001,0.1\n", encoding="utf-8")
+    (run / "summary.json").write_text(json.dumps({"status": "completed", "task": "classification", "final": {
+        "epoch": 1, "step": 5, "train_loss": 0.9, "val_loss": 0.8, "val_accuracy": 0.7, "val_f1": 0.6543}}),
+        encoding="utf-8")
+    runs = list_runs(tmp_path)
+    keys = metric_keys(runs)
+    assert "val_f1" in keys
+    assert row_texts(runs[0], keys)[8 + keys.index("val_f1")] == "0.6543"
+    assert runs[0].metrics()[0]["val_f1"] == pytest.approx(0.6543)

@@ -297,7 +297,7 @@ def build_template_graph(name: str, info: DataInfo, **options: Any) -> Graph:
 
 _METRICS = {
     "binary": ["accuracy", "f1"],
-    "classification": ["accuracy", "f1"],
+    "classification": ["accuracy", "f1_macro"],
     "regression": ["mae", "r2"],
     "language-model": ["perplexity"],
 }

@@ -15,6 +15,7 @@ uninterrupted run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import time
 from pathlib import Path
@@ -42,7 +43,7 @@ from app.core.train.early_stopping import EarlyStopping
 from app.core.train.guards import NonFiniteLossGuard, non_finite_weights_message, weights_are_finite
 from app.core.train.history import History
 from app.core.train.losses import build_loss, output_kind
-from app.core.train.metrics import MetricSet, check_metric_names
+from app.core.train.metrics import MetricSet, canonical_metric, check_metric_names, positive_class
 from app.core.train.optim import LRSchedule, build_optimizer
 from app.core.train.tensorboard_logger import TensorBoardLogger
 
@@ -163,13 +164,14 @@ class Trainer:
     def _build_callbacks(self, has_val: bool) -> CallbackList:
         cfg = self.config
         default_monitor = "val_loss" if has_val else "train_loss"
-        monitor = cfg.early_stopping.monitor if cfg.early_stopping else default_monitor
+        # A multiclass project that watches "val_f1" (its name before f1_macro) watches val_f1_macro.
+        monitor = canonical_metric(self.task, cfg.early_stopping.monitor) if cfg.early_stopping else default_monitor
         # Order matters: history first (others read it), the user's callbacks next (so a stop
         # they request in on_validation_end is honoured), writers last (they save the state
         # everyone else has updated).
         first: list[Callback] = [History(), NonFiniteLossGuard()]
         if cfg.early_stopping is not None:
-            first.append(EarlyStopping(cfg.early_stopping))
+            first.append(EarlyStopping(dataclasses.replace(cfg.early_stopping, monitor=monitor)))
         writers: list[Callback] = []
         if self.paths is not None:
             writers.append(CSVLogger(self.paths.metrics))
@@ -686,6 +688,7 @@ class Trainer:
             "task": self.task,
             "loss": self.loss_name,
             "metrics": list(self.metric_names),
+            **({"positive_class": positive_class(self.class_names)} if self.task == "binary" else {}),
             "device": str(self.device),
             "precision": self.precision,
             "threads": self.threads,

@@ -5,11 +5,17 @@ split costs no host/device synchronisation per batch; ``compute`` reads them onc
 
 Example::
 
-    metrics = MetricSet("classification", n_outputs=3, names=["accuracy", "f1"])
+    metrics = MetricSet("classification", n_outputs=3, names=["accuracy", "f1_macro"])
     for x, y in batches:
         metrics.update(model(x), y)
-    metrics.compute()   # {"accuracy": 0.93, "f1": 0.92}
+    metrics.compute()   # {"accuracy": 0.93, "f1_macro": 0.92}
     metrics.report()    # plus per-class precision/recall/F1 and the confusion matrix
+
+F1 is named for what it is: ``f1`` (binary tasks only) is the F1 of the positive class, the
+second of the two labels (``positive_class`` in a report, scikit-learn's ``average="binary"``);
+``f1_macro`` is the mean F1 over the classes (``average="macro"``). Multiclass ``precision``
+and ``recall`` are macro averages too; binary ones are of the positive class. A multiclass
+project that names ``f1`` (as projects made before the two names did) gets ``f1_macro``.
 """
 
 from __future__ import annotations
@@ -24,19 +30,34 @@ from app.core.train.config import TrainConfigError
 
 DEFAULT_METRICS = {
     "binary": ("accuracy", "f1"),
-    "classification": ("accuracy", "f1"),
+    "classification": ("accuracy", "f1_macro"),
     "regression": ("mae", "rmse", "r2"),
     "language-model": ("perplexity", "accuracy"),
 }
 
 TASK_METRICS = {
-    "binary": ("accuracy", "precision", "recall", "f1"),
-    "classification": ("accuracy", "precision", "recall", "f1", "top_k_accuracy"),
+    "binary": ("accuracy", "precision", "recall", "f1", "f1_macro"),
+    "classification": ("accuracy", "precision", "recall", "f1_macro", "top_k_accuracy"),
     "regression": ("mae", "mse", "rmse", "r2"),
     "language-model": ("perplexity", "accuracy"),
 }
 
 _TOPK = re.compile(r"^top(\d+)_accuracy$")
+
+#: Names that mean another metric for a task: a multiclass "f1" has always been the macro F1.
+ALIASES = {"classification": {"f1": "f1_macro"}}
+
+
+def canonical_metric(task: str, name: str) -> str:
+    """The name ``name`` stands for in ``task`` (``val_f1`` of a multiclass run is ``val_f1_macro``)."""
+    prefix = next((p for p in ("val_", "train_", "test_") if name.startswith(p)), "")
+    bare = name[len(prefix):]
+    return prefix + ALIASES.get(task, {}).get(bare, bare)
+
+
+def positive_class(class_names) -> str:
+    """The class a binary task's ``f1``, ``precision`` and ``recall`` are about (label code 1)."""
+    return str(class_names[1]) if class_names and len(class_names) == 2 else "1"
 
 
 def check_metric_names(task: str, names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -44,6 +65,7 @@ def check_metric_names(task: str, names: tuple[str, ...] | list[str]) -> tuple[s
     if not names:
         return DEFAULT_METRICS[task]
     allowed = TASK_METRICS[task]
+    names = [canonical_metric(task, name) for name in names]
     for name in names:
         if name in allowed or (task == "classification" and _TOPK.match(name)):
             continue
@@ -167,14 +189,14 @@ class MetricSet:
         cm = self._confusion.cpu()
         values: dict[str, float] = {"accuracy": _f(cm.diag().sum()) / self._count}
         precision, recall, f1, present = self._per_class()
+        # Macro average over the classes that occur in the targets or the predictions.
+        n = max(int(present.sum()), 1)
+        values["f1_macro"] = _f(f1[present].sum()) / n
         if self.task == "binary":
             # The positive class, as scikit-learn's average="binary".
             values.update(precision=_f(precision[1]), recall=_f(recall[1]), f1=_f(f1[1]))
         else:
-            # Macro average over the classes that occur in the targets or the predictions.
-            n = max(int(present.sum()), 1)
-            values.update(precision=_f(precision[present].sum()) / n, recall=_f(recall[present].sum()) / n,
-                          f1=_f(f1[present].sum()) / n)
+            values.update(precision=_f(precision[present].sum()) / n, recall=_f(recall[present].sum()) / n)
         for name in self.names:
             k = self._k(name)
             if k is not None:
@@ -198,8 +220,8 @@ class MetricSet:
         result: dict = dict(self.compute())
         result["samples"] = self._count
         if self.task in ("binary", "classification") and self._confusion is not None:
-            scalar = MetricSet(self.task, self.n_outputs, TASK_METRICS[self.task][:4],
-                               output_kind=self.output_kind)
+            scalars = [m for m in TASK_METRICS[self.task] if m != "top_k_accuracy"]
+            scalar = MetricSet(self.task, self.n_outputs, scalars, output_kind=self.output_kind)
             scalar._confusion, scalar._count = self._confusion, self._count
             result.update({k: v for k, v in scalar.compute().items() if k not in result})
             precision, recall, f1, _ = self._per_class()
@@ -214,6 +236,8 @@ class MetricSet:
                 for i, label in enumerate(labels)
             }
             result["confusion_matrix"] = {"labels": labels, "matrix": cm.tolist()}
+            if self.task == "binary":
+                result["positive_class"] = labels[1]
         if self.task == "regression" and self._sums is not None:
             scalar = MetricSet("regression", self.n_outputs, TASK_METRICS["regression"])
             scalar._sums, scalar._count = self._sums, self._count

@@ -259,7 +259,9 @@ class EvaluateView(QWidget):
                  if isinstance(v, (int, float)) and not isinstance(v, bool) and k != "samples"]
         self.metrics_table.setRowCount(len(shown))
         for r, (key, value) in enumerate(shown):
-            self.metrics_table.setItem(r, 0, _item(key))
+            name = _item(key)
+            name.setToolTip(self.metric_tooltip(key, metrics.get("positive_class")))
+            self.metrics_table.setItem(r, 0, name)
             self.metrics_table.setItem(r, 1, _item(_fmt(value), right=True))
         per_class = metrics.get("per_class") or {}
         self.per_class_table.setRowCount(len(per_class))
@@ -277,6 +279,15 @@ class EvaluateView(QWidget):
         self.sample_explanation.setVisible(has_images)
         if has_images:
             self.sample_explanation.set_run(metrics["run"])
+
+    def metric_tooltip(self, key: str, positive_class: str | None) -> str:
+        """What a metric measures where its name alone could mislead: binary F1, precision and
+        recall are about one class, multiclass ones average the classes."""
+        if key in ("f1", "precision", "recall") and positive_class is not None:
+            return self.tr("{metric} of the positive class '{label}'").format(metric=key, label=positive_class)
+        if key in ("f1_macro", "precision", "recall"):
+            return self.tr("{metric} averaged over the classes (each class counts the same)").format(metric=key)
+        return ""
 
     def _show_kind(self, task: str | None) -> None:
         classes = task in ("binary", "classification")

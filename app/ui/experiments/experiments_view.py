@@ -44,7 +44,7 @@ from app.ui.icons import icon
 from app.ui.training.commands import TrainingSettings
 from app.ui.workers import start_job
 
-METRICS = ("val_loss", "val_accuracy", "val_f1", "val_mae", "val_rmse", "val_r2", "train_loss")
+METRICS = ("val_loss", "val_accuracy", "val_f1", "val_f1_macro", "val_mae", "val_rmse", "val_r2", "train_loss")
 TRAINING_SUGGESTIONS = {
     "training.optimizer.lr": {"low": 1e-4, "high": 0.1, "log": True},
     "training.batch_size": {"choices": [16, 32, 64, 128]},
@@ -121,6 +121,9 @@ class ExperimentsView(QWidget):
         self.metric_combo = QComboBox()
         self.metric_combo.setEditable(True)
         self.metric_combo.addItems(METRICS)
+        for row, tip in ((METRICS.index("val_f1"), self.tr("F1 of the positive class (binary tasks)")),
+                         (METRICS.index("val_f1_macro"), self.tr("F1 averaged over the classes (each class counts the same)"))):
+            self.metric_combo.setItemData(row, tip, Qt.ItemDataRole.ToolTipRole)
         self.strategy_combo = QComboBox()
         for key, text in (("tpe", self.tr("TPE (learns from earlier trials)")), ("random", self.tr("Random")),
                           ("grid", self.tr("Grid (every combination)"))):

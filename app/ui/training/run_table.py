@@ -70,12 +70,26 @@ class RunTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else _FIXED_COLUMNS + len(self._metrics) + 1
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._metric_tooltip(section)
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         fixed = [self.tr("Run"), self.tr("Status"), self.tr("Epochs"), self.tr("Batch"), self.tr("Optimizer"),
                  self.tr("LR"), self.tr("Train loss"), self.tr("Val loss")]
         headers = fixed + list(self._metrics) + [self.tr("Time (s)")]
         return headers[section] if 0 <= section < len(headers) else None
+
+    def _metric_tooltip(self, section: int) -> str | None:
+        """What a metric column measures where its name alone could mislead (binary F1)."""
+        key = self._metrics[section - _FIXED_COLUMNS] if 0 <= section - _FIXED_COLUMNS < len(self._metrics) else None
+        if key == "val_f1":
+            return self.tr("F1 of the positive class for binary tasks (in runs made before val_f1_macro, "
+                           "multiclass F1 averaged over the classes)")
+        if key == "val_f1_macro":
+            return self.tr("F1 averaged over the classes (each class counts the same)")
+        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.runs):
