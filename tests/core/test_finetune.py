@@ -121,25 +121,21 @@ def test_hf_export_reloads_with_transformers_and_gives_the_same_logits(lora_run,
     result = export_run(lora_run[1], "hf", work / "hf-lora")
     assert result.parity.passed and result.parity.max_abs_diff < 1e-5
     folder = result.path
-    spec = json.loads((folder / "modelwright_head.json").read_text())
-    # Load it the way its users will, without Modelwright or peft.
+    # Load it the way its users will, without Modelwright or peft: the native class, every weight trained.
     tf = transformers()
-    encoder = tf.AutoModel.from_pretrained(str(folder), local_files_only=True).eval()
-    assert not any("lora" in k for k in encoder.state_dict())
+    model, loading = tf.AutoModelForSequenceClassification.from_pretrained(
+        str(folder), local_files_only=True, trust_remote_code=False, output_loading_info=True)
+    assert not loading["missing_keys"] and type(model).__name__ == "BertForSequenceClassification"
+    assert not any("lora" in k for k in model.state_dict())
     tokenizer = tf.AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     texts = ["the acting was superb", "the ending was dull and tedious"]
     ids = PretrainedTokenizer.from_base("minilm").encode_padded(texts, 16)
     assert tokenizer(texts, padding="max_length", max_length=16, return_tensors="pt")["input_ids"].tolist() == ids.tolist()
-    from safetensors.torch import load_file
-
-    head = load_file(str(folder / "head.safetensors"))
-    mask = (ids != spec["pad_token_id"]).long()
     with torch.no_grad():
-        hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-        m = mask.unsqueeze(-1).float()
-        logits = ((hidden * m).sum(1) / m.sum(1)) @ head["weight"].T + head["bias"]
+        logits = model.eval()(input_ids=ids, attention_mask=(ids != 0).long()).logits
         expected = load_trained_run(lora_run[1]).model(ids)
-    assert torch.allclose(logits, expected, atol=1e-5)
+    # binary: the one trained score z is written as the two scores (0, z)
+    assert torch.allclose(logits[:, 1:] - logits[:, :1], expected, atol=1e-5)
 
 
 def test_an_earlier_run_is_a_base_that_keeps_its_fine_tuned_weights(full_run, work, reviews):
@@ -157,7 +153,8 @@ def test_an_earlier_run_is_a_base_that_keeps_its_fine_tuned_weights(full_run, wo
     ids = torch.randint(1, 30000, (2, 16))
     with torch.no_grad():
         assert torch.allclose(continued["encoder"].eval()(ids), trained["encoder"](ids), atol=1e-5)
-    assert count_parameters(continued)[0] == 385  # the new head only: the base is frozen
+    # the new native head only (pooler 384x384 + 384, classifier 384 + 1): the encoder is frozen
+    assert count_parameters(continued)[0] == 384 * 384 + 384 + 385
 
 
 # --- tiny local Hugging Face folders -------------------------------------------------------------

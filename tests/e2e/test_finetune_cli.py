@@ -33,7 +33,10 @@ def test_finetune_text_on_a_local_bert_folder(folders, main_py):
     exported = main_py("export", run, "--format", "hf", "--out", root / "hf")
     assert exported.returncode == 0, exported.stderr
     assert "Parity check passed" in exported.stdout
-    assert {"config.json", "model.safetensors", "head.safetensors", "tokenizer.json"} <= {p.name for p in (root / "hf").iterdir()}
+    assert {"config.json", "model.safetensors", "tokenizer.json"} <= {p.name for p in (root / "hf").iterdir()}
+    config = json.loads((root / "hf" / "config.json").read_text(encoding="utf-8"))
+    assert config["architectures"] == ["BertForSequenceClassification"] and config["label2id"] == {"negative": 0,
+                                                                                                  "positive": 1}
 
 
 def test_finetune_lm_on_a_local_gpt2_folder(folders, main_py):

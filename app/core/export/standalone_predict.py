@@ -7,11 +7,14 @@ Usage::
 INPUT is a CSV/TSV/Excel table (table and text models), an image or a folder of images
 (image models), or a text file (language models continue it for N tokens). OUTPUT gets a
 CSV with the input columns, ``prediction`` and, for classes, one ``prob_<label>`` column per
-class (language models: the continued text). It needs numpy and pandas, Pillow for images,
-and torch (pytorch, torchscript exports) or onnxruntime (onnx exports).
+class (language models: the continued text). It needs numpy, and as the model needs them:
+torch (pytorch, torchscript exports, plus safetensors for pytorch) or onnxruntime (onnx),
+pandas for tables, Pillow for images, tokenizers for a fine-tuned base's tokenizer.
 
 This file is copied into export folders as ``predict.py``; it reads ``export.json`` and
-``preprocessing.json`` beside it, and must never import Modelwright.
+``preprocessing.json`` beside it, and must never import Modelwright. Lines between
+``# >>> needs NAME`` and ``# <<< needs NAME`` import NAME: the export keeps them only when its
+model uses them, so ``requirements.txt`` beside it lists exactly what the copy imports.
 """
 
 from __future__ import annotations
@@ -57,17 +60,31 @@ def load_model(folder: Path):
     """A function: list of numpy inputs -> numpy outputs, for the exported format."""
     manifest = json.loads((folder / "export.json").read_text(encoding="utf-8"))
     fmt = manifest["format"]
+    # >>> needs onnxruntime
     if fmt == "onnx":
         import onnxruntime as ort
 
         session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
         names = [i.name for i in session.get_inputs()]
         return lambda arrays: session.run(None, dict(zip(names, arrays)))[0]
+    # <<< needs onnxruntime
+    # >>> needs torch
+    if fmt in ("torchscript", "pytorch"):
+        return torch_model(folder, manifest)
+    # <<< needs torch
+    raise SystemExit(f"predict.py does not run '{fmt}' exports.")
+
+
+# >>> needs torch
+def torch_model(folder: Path, manifest: dict):
+    """A TorchScript file, or model.py with the safetensors weights, as a numpy -> numpy function."""
     import torch
 
+    fmt = manifest["format"]
     if fmt == "torchscript":
         model = torch.jit.load(str(folder / "model.pt"), map_location="cpu")
-    elif fmt == "pytorch":
+    # >>> needs safetensors
+    if fmt == "pytorch":
         from safetensors.torch import load_file
 
         spec = importlib.util.spec_from_file_location("exported_model", folder / "model.py")
@@ -76,14 +93,14 @@ def load_model(folder: Path):
         spec.loader.exec_module(module)
         model = getattr(module, manifest["class_name"])()
         model.load_state_dict(load_file(str(folder / "model.safetensors")), strict=True)
-    else:
-        raise SystemExit(f"predict.py does not run '{fmt}' exports.")
+    # <<< needs safetensors
     model.eval()
 
     def run(arrays):
         with torch.no_grad():
             return model(*[torch.from_numpy(np.ascontiguousarray(a)) for a in arrays]).float().numpy()
     return run
+# <<< needs torch
 
 
 def predict_batches(model, inputs: np.ndarray, batch_size: int = 256) -> np.ndarray:
@@ -114,6 +131,7 @@ def guess_delimiter(text: str, suffix: str) -> str:
     return best
 
 
+# >>> needs pandas
 def read_table(path: Path):
     import pandas as pd
 
@@ -183,12 +201,14 @@ def table_inputs(pre: dict, frame) -> np.ndarray:
     if not blocks:
         return np.zeros((len(frame), 0), dtype=np.float32)
     return np.concatenate(blocks, axis=1).astype(np.float32)
+# <<< needs pandas
 
 
 class Tokenizer:
     def __init__(self, spec: dict) -> None:
         self.level, self.lowercase = spec["type"], bool(spec.get("lowercase"))
         self.backend = None
+        # >>> needs tokenizers
         if self.level == "pretrained":  # a fine-tuned base's own tokenizer (needs the 'tokenizers' package)
             from tokenizers import Tokenizer as Backend
 
@@ -197,6 +217,7 @@ class Tokenizer:
             self.backend.no_truncation()
             self.pad = spec.get("pad_id") or 0
             return
+        # <<< needs tokenizers
         self.vocab = spec["vocab"]
         self.index = {tok: i for i, tok in enumerate(self.vocab)}
 
@@ -231,6 +252,7 @@ class Tokenizer:
         return np.asarray(rows, dtype=np.int64).reshape(-1, seq_len)
 
 
+# >>> needs PIL
 def image_inputs(pre: dict, paths: list[Path]) -> np.ndarray:
     from PIL import Image
 
@@ -249,6 +271,7 @@ def image_inputs(pre: dict, paths: list[Path]) -> np.ndarray:
     mean = np.asarray(pre["mean"], dtype=np.float32)[None, :, None, None]
     std = np.asarray(pre["std"], dtype=np.float32)[None, :, None, None]
     return ((images - mean) / std).astype(np.float32)
+# <<< needs PIL
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -282,8 +305,6 @@ def continue_text(model, pre: dict, text: str, tokens: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import pandas as pd
-
     parser = argparse.ArgumentParser(description="Predictions from this exported model.")
     parser.add_argument("input", type=Path, help="CSV/Excel table, image or image folder, or text file")
     parser.add_argument("output", type=Path, help="CSV to write (language models: a text file)")
@@ -298,6 +319,17 @@ def main(argv: list[str] | None = None) -> int:
         write_atomically(args.output, lambda path: Path(path).write_text(text, encoding="utf-8"))
         print(f"Continued text written to {args.output}")
         return 0
+    # >>> needs pandas
+    return predict_table(args, pre, model, kind)
+    # <<< needs pandas
+    raise SystemExit(f"predict.py does not read '{kind}' inputs.")
+
+
+# >>> needs pandas
+def predict_table(args, pre: dict, model, kind: str) -> int:
+    """Tables, text columns and images: one prediction per row, written as CSV beside the input columns."""
+    import pandas as pd
+
     if kind == "image":
         paths = ([args.input] if args.input.is_file() else
                  sorted(p for p in args.input.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES))
@@ -329,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     write_atomically(args.output, lambda path: table.to_csv(path, index=False))
     print(f"{len(table)} predictions written to {args.output}")
     return 0
+# <<< needs pandas
 
 
 if __name__ == "__main__":

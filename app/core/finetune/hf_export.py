@@ -1,34 +1,33 @@
-"""``export --format hf`` for fine-tuned models: a folder ``transformers`` loads with ``from_pretrained``.
+"""``export --format hf`` for fine-tuned models: a folder ``transformers`` loads as its own native class.
 
 * A fine-tuned language model becomes a plain causal LM folder (``config.json``,
-  ``model.safetensors``, tokenizer files):
-  ``AutoModelForCausalLM.from_pretrained(folder, trust_remote_code=False)`` returns the trained logits.
-* A fine-tuned text classifier/regressor becomes the encoder folder (``AutoModel`` loads it)
-  plus its head: ``head.safetensors`` (the final linear layer) and ``modelwright_head.json``
-  (pooling, pad id, labels), the few lines :func:`load_hf_model` shows.
+  ``model.safetensors``, tokenizer files): ``AutoModelForCausalLM`` (``trust_remote_code=False``)
+  gives the trained scores and ``generate`` the same greedy tokens.
+* A fine-tuned text classifier/regressor trained with the base's native head (``pooling
+  'pooler'``, see :mod:`.native_head`) becomes a ``*ForSequenceClassification`` folder:
+  ``AutoModelForSequenceClassification`` and ``pipeline("text-classification")`` load it with
+  the class names in ``config.id2label``. A binary classifier's single score ``z`` is written
+  as the two scores ``(0, z)``, whose softmax is exactly ``(1 - sigmoid(z), sigmoid(z))``;
+  a regressor's head has the target scaling folded in, so it gives values in the data's units.
+* A classifier trained with mean/cls/max pooling is refused: no native class pools that way,
+  and a folder needing custom code is what loaders must never run. It needs re-training.
 
 LoRA adapters are merged into the weights, so the folder needs neither peft nor Modelwright.
 The exporter in :mod:`app.core.export.formats.hf` calls :func:`check_run`,
-:func:`write_hf_folder` and :func:`load_hf_model` (for its parity check).
+:func:`write_hf_folder` and, for its parity check, :func:`run_outputs` on what plain
+``transformers`` returns.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 from app.core.export.errors import ExportError
+from app.core.finetune.native_head import has_native_pooler_head
 
-HEAD_FILE = "head.safetensors"
-HEAD_SPEC = "modelwright_head.json"
 _TOKENIZER_FILES = ("tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt")
 _HEAD_TYPES = ("head.classifier", "core.linear")
-USAGE = ("ids = tokenizer(texts, padding=True, truncation=True, return_tensors='pt')['input_ids']; "
-         "hidden = AutoModel.from_pretrained(folder, trust_remote_code=False)(input_ids=ids, "
-         "attention_mask=(ids != pad_token_id))"
-         ".last_hidden_state; pool it as 'pooling' says (mean over non-pad tokens, or the first token); "
-         "logits = pooled @ head.weight.T + head.bias with head from head.safetensors.")
 
 
 def _pretrained_node(run):
@@ -55,7 +54,7 @@ def _head_chain(run, node) -> list:
 
 
 def check_run(run) -> None:
-    """Refuse networks the folder cannot hold, before anything is written."""
+    """Refuse networks the folder cannot hold as a native class, before anything is written."""
     node = _pretrained_node(run)
     if run.graph.incoming(node.id)[0].source not in run.graph.input_ids():
         raise ExportError("The hf format needs the token Input straight into the pretrained base.")
@@ -71,32 +70,104 @@ def check_run(run) -> None:
         names = ", ".join(f"'{n.id}' ({n.spec.display_name})" for n in chain) or "nothing"
         raise ExportError("The hf format holds a pretrained encoder with one linear head (dropout allowed); after "
                           f"'{node.id}' this network has {names}. Use the safetensors or pytorch format.")
+    module = run.model[node.id]
+    if not has_native_pooler_head(module.model_type):
+        raise ExportError(f"transformers has no sequence-classification class for the '{module.model_type}' base "
+                          "that classifies a pooled vector with one linear layer, so this classifier cannot be "
+                          "written as a native Hugging Face model; use the safetensors, pytorch or onnx format.")
+    if module.pooling != "pooler":
+        raise ExportError(f"The run '{run.name}' was trained with {module.pooling} pooling and its own head, which "
+                          "AutoModelForSequenceClassification cannot reproduce without custom code; re-train it "
+                          "from a new fine-tuning project (new projects train the base's native pooler head) to "
+                          "export it as hf, or use the safetensors, pytorch or onnx format.")
+    if run.info.task == "binary" and not run.outputs_are_logits:
+        raise ExportError(f"The run '{run.name}' outputs probabilities (loss '{run.loss_name}'), but a Hugging Face "
+                          "classifier outputs raw scores; train it with the default loss or use the onnx format.")
+
+
+def _labels(run) -> list[str]:
+    if run.info.task == "regression":
+        return [str(c) for c in run.preprocessor["target"]["columns"]]
+    return [str(c) for c in run.info.class_names]
+
+
+def _native_head(run, linear):
+    """(weight, bias) of the native ``classifier`` giving what ``predict`` gives, in the user's terms."""
+    import torch
+
+    weight = linear.weight.detach().clone()
+    bias = linear.bias.detach().clone() if linear.bias is not None else torch.zeros(weight.shape[0])
+    if run.info.task == "binary":  # one score z -> (0, z): softmax gives (1 - sigmoid(z), sigmoid(z))
+        weight = torch.cat([torch.zeros_like(weight), weight])
+        bias = torch.cat([torch.zeros_like(bias), bias])
+    elif run.info.task == "regression":  # fold the target scaling in: values in the data's units
+        scalers = run.preprocessor["target"]["scalers"]
+        scale = torch.tensor([float(s["scale"]) for s in scalers], dtype=weight.dtype)
+        center = torch.tensor([float(s["center"]) for s in scalers], dtype=weight.dtype)
+        weight, bias = weight * scale[:, None], bias * scale + center
+    return weight.contiguous(), bias.contiguous()
+
+
+def native_classifier(run):
+    """The trained classifier as a ``transformers`` ``*ForSequenceClassification`` model (eval mode)."""
+    from app.core.finetune.offline import transformers
+
+    node = _pretrained_node(run)
+    module = run.model[node.id]
+    backbone = module.plain_backbone()
+    labels = _labels(run)
+    config = backbone.config.__class__.from_dict(backbone.config.to_dict())
+    config.num_labels = len(labels)
+    config.id2label = dict(enumerate(labels))
+    config.label2id = {label: i for i, label in enumerate(labels)}
+    config.problem_type = "regression" if run.info.task == "regression" else "single_label_classification"
+    model = transformers().AutoModelForSequenceClassification.from_config(config, trust_remote_code=False)
+    model.base_model.load_state_dict(backbone.state_dict(), strict=True)
+    weight, bias = _native_head(run, run.model[_head_chain(run, node)[-1].id])
+    model.classifier.weight.data.copy_(weight)
+    model.classifier.bias.data.copy_(bias)
+    config.architectures = [type(model).__name__]
+    return model.eval()
 
 
 def write_hf_folder(run, folder: Path) -> list[str]:
     """Write the folder (see the module docstring); returns the file names written."""
-    from safetensors.torch import save_file
-
     check_run(run)
     node = _pretrained_node(run)
-    module = run.model[node.id]
-    backbone = module.plain_backbone()
-    backbone.save_pretrained(str(folder), safe_serialization=True)
+    if node.type == "pretrained.causal_lm":
+        model = run.model[node.id].plain_backbone()
+    else:
+        model = native_classifier(run)
+    model.save_pretrained(str(folder), safe_serialization=True)
     files = sorted(p.name for p in folder.iterdir())
     files += _write_tokenizer(run, node, folder)
-    if node.type == "pretrained.text_encoder":
-        head = _head_chain(run, node)[-1]
-        linear = run.model[head.id]
-        save_file({"weight": linear.weight.detach().contiguous(),
-                   **({"bias": linear.bias.detach().contiguous()} if linear.bias is not None else {})},
-                  str(folder / HEAD_FILE))
-        spec = {"format": "modelwright-hf-head", "version": 1, "pooling": module.pooling,
-                "pad_token_id": module.pad_token_id, "task": run.info.task,
-                "labels": list(run.info.class_names or []), "outputs_are_logits": run.outputs_are_logits,
-                "usage": USAGE}
-        (folder / HEAD_SPEC).write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        files += [HEAD_FILE, HEAD_SPEC]
     return sorted(set(files))
+
+
+def run_outputs(run, outputs):
+    """The exported model's scores mapped back onto the trained model's outputs (for the parity check)."""
+    if run.is_language_model:
+        return outputs
+    if run.info.task == "binary":
+        return outputs[:, 1:] - outputs[:, :1]
+    if run.info.task == "regression":
+        import torch
+
+        scalers = run.preprocessor["target"]["scalers"]
+        scale = torch.tensor([float(s["scale"]) for s in scalers], dtype=outputs.dtype)
+        center = torch.tensor([float(s["center"]) for s in scalers], dtype=outputs.dtype)
+        return (outputs - center) / scale
+    return outputs
+
+
+def pad_token_id(run) -> int | None:
+    """The pad id the trained model masks (the attention mask a tokenizer's padding gives)."""
+    return getattr(run.model[_pretrained_node(run).id], "pad_token_id", None)
+
+
+def max_length(run) -> int:
+    """The number of tokens per text the model was trained on."""
+    return int((run.preprocessor or {}).get("seq_len") or run.input_specs[0]["shape"][0])
 
 
 def _write_tokenizer(run, node, folder: Path) -> list[str]:
@@ -117,45 +188,3 @@ def _write_tokenizer(run, node, folder: Path) -> list[str]:
             shutil.copyfile(base / name, folder / name)
             written.append(name)
     return written
-
-
-def load_hf_model(folder: Path):
-    """The exported folder as a callable ``model(ids) -> outputs``, loaded with ``transformers`` only."""
-    import torch
-    from safetensors.torch import load_file
-
-    from app.core.finetune.bases import read_config
-    from app.core.finetune.folder_safety import check_base_folder
-    from app.core.finetune.offline import no_prompts, transformers
-
-    tf = transformers()
-    folder = Path(folder)
-    check_base_folder(folder, read_config(folder))
-    if not (folder / HEAD_SPEC).is_file():
-        with no_prompts():
-            model = tf.AutoModelForCausalLM.from_pretrained(str(folder), trust_remote_code=False, local_files_only=True,
-                                                            use_safetensors=True)
-        model.eval()
-        return lambda ids: model(input_ids=ids, use_cache=False).logits
-    spec = json.loads((folder / HEAD_SPEC).read_text(encoding="utf-8"))
-    with no_prompts():
-        encoder = tf.AutoModel.from_pretrained(str(folder), trust_remote_code=False, local_files_only=True,
-                                               use_safetensors=True)
-    encoder.eval()
-    head = load_file(str(folder / HEAD_FILE))
-    pad = spec["pad_token_id"]
-
-    def run(ids):
-        mask = torch.ones_like(ids) if pad is None else (ids != pad).to(ids.dtype)
-        hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-        if spec["pooling"] == "cls":
-            pooled = hidden[:, 0]
-        elif spec["pooling"] == "max":
-            pooled = hidden.masked_fill(mask.unsqueeze(-1) == 0, torch.finfo(hidden.dtype).min).amax(dim=1)
-        else:
-            m = mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
-        out = pooled @ head["weight"].T
-        return out + head["bias"] if "bias" in head else out
-
-    return run

@@ -14,7 +14,7 @@ import copy
 import torch
 import torch.nn as nn
 
-POOLINGS = ("mean", "cls", "max")
+POOLINGS = ("pooler", "mean", "cls", "max")
 
 
 class _Pretrained(nn.Module):
@@ -60,7 +60,12 @@ class _Pretrained(nn.Module):
 
 
 class PretrainedTextEncoder(_Pretrained):
-    """Token ids -> one vector per text (mean of the token vectors, the first token, or the max)."""
+    """Token ids -> one vector per text.
+
+    ``pooler`` is the base's own pooled output (BERT: a dense layer and tanh over the first
+    token), the vector ``*ForSequenceClassification`` classifies, so a run trained with it
+    exports as that native class. ``mean``, ``cls`` and ``max`` pool the token vectors.
+    """
 
     def __init__(self, backbone: nn.Module, model_type: str, pooling: str, pad_token_id: int | None) -> None:
         super().__init__(backbone, model_type)
@@ -74,8 +79,10 @@ class PretrainedTextEncoder(_Pretrained):
             mask = torch.ones_like(ids)
         else:
             mask = (ids != self.pad_token_id).to(ids.dtype)
-        hidden = self._run_backbone(input_ids=ids, attention_mask=mask)[0]
-        return pool(hidden, mask, self.pooling)
+        outputs = self._run_backbone(input_ids=ids, attention_mask=mask)
+        if self.pooling == "pooler":
+            return outputs.pooler_output
+        return pool(outputs[0], mask, self.pooling)
 
 
 def pool(hidden: torch.Tensor, mask: torch.Tensor, pooling: str) -> torch.Tensor:

@@ -197,7 +197,7 @@ def _pretrained_params(info: DataInfo, base: str, strategy: str, options: dict) 
     return params
 
 
-def _finetune_text(info: DataInfo, base: str = "minilm", strategy: str = "full", pooling: str = "mean",
+def _finetune_text(info: DataInfo, base: str = "minilm", strategy: str = "full", pooling: str | None = None,
                    freeze_blocks: int = 0, lr_scale: float | None = None, lr_decay: float = 1.0,
                    unfreeze_every: int = 1, lora_rank: int = 8, lora_alpha: float = 16.0,
                    lora_dropout: float = 0.1, target_modules: str = "", gradient_checkpointing: bool = False,
@@ -210,6 +210,10 @@ def _finetune_text(info: DataInfo, base: str = "minilm", strategy: str = "full",
         pooling=pooling, freeze_blocks=freeze_blocks, lr_scale=lr_scale, lr_decay=lr_decay,
         unfreeze_every=unfreeze_every, lora_rank=lora_rank, lora_alpha=lora_alpha, lora_dropout=lora_dropout,
         target_modules=target_modules, gradient_checkpointing=gradient_checkpointing))
+    if params["pooling"] is None:  # the base's native classification head when it has one (exports to hf)
+        from app.core.finetune.native_head import default_pooling
+
+        params["pooling"] = default_pooling(params["base"])
     col = _Column(Graph())
     _input(col, info)
     col.add("pretrained.text_encoder", params, id="encoder")

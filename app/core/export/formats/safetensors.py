@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 from app.core.export.base import Exporter, ParityCheck, compare, register_exporter
+from app.core.export.requirements import imports_of, write_requirements
+from app.core.export.usage_code import safetensors_usage
 from app.core.export.weights import write_weights
 
 ARCHITECTURE_FORMAT = "modelwright-architecture"
@@ -47,7 +49,8 @@ class SafetensorsExporter(Exporter):
         write_weights(run.state_dict, folder / "model.safetensors", {"architecture": "architecture.json"})
         text = json.dumps(architecture_dict(run), indent=2, ensure_ascii=False)
         (folder / "architecture.json").write_text(text + "\n", encoding="utf-8")
-        return ["model.safetensors", "architecture.json"]
+        requirements = write_requirements(folder, imports_of([safetensors_usage(run)]))  # the card's snippet
+        return ["model.safetensors", "architecture.json", requirements]
 
     def verify(self, run, folder: Path, cases, expected) -> ParityCheck:
         from safetensors.torch import load_file

@@ -41,6 +41,12 @@ def _encoder_rule(params, inputs):
     (x,) = inputs
     info = _base(params)
     _check_tokens("The base", x, info)
+    if params.get("pooling") == "pooler":
+        from app.core.finetune.native_head import has_native_pooler_head
+
+        if not has_native_pooler_head(info.model_type):
+            raise ShapeError(f"'{info.name}' ({info.model_type}) has no pooler for 'pooler' pooling; choose mean, "
+                             "cls or max.")
     if params["strategy"] == "freeze_n" and params["freeze_blocks"] > info.n_layers:
         raise ShapeError(f"'{info.name}' has {info.n_layers} blocks; 'freeze_blocks' can be at most {info.n_layers}.")
     return ("B", info.hidden_size)
@@ -102,7 +108,8 @@ register_layer(LayerSpec(
     description="A pretrained BERT-style model that turns a text into one vector of meaning, ready for a head.",
     params=(*_common_params("minilm", "full"),
             ParamSpec("pooling", "choice", "mean", "How token vectors become one: their mean, the first ([CLS]) "
-                      "token, or the maximum.", choices=("mean", "cls", "max"))),
+                      "token, the maximum, or the base's own pooler (BERT's native classification head).",
+                      choices=("mean", "cls", "max", "pooler"))),
     shape_rule=_encoder_rule, build=_build(False), count_params=_count, count_flops=_flops,
     id_prefix="encoder",
 ))
