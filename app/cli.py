@@ -20,6 +20,8 @@ from app import __version__
 COMMANDS = ("templates", "new", "validate", "train", "search", "evaluate", "predict", "generate", "export")
 # The export formats (app.core.export lists the same; kept here so --help needs no torch).
 EXPORT_FORMATS = ("pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun")
+# Which trained weights evaluate/predict/export use (app.core.run_weights.WEIGHT_CHOICES).
+WEIGHTS = ("best", "final")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -92,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="print a run's metrics as JSON")
     p.add_argument("run_dir", type=Path)
     p.add_argument("--data", type=Path, help="evaluate on this file instead of the run's validation data")
+    p.add_argument("--weights", choices=WEIGHTS, default="best",
+                   help="the run's best checkpoint (default) or its final weights")
     p.set_defaults(handler=_cmd_evaluate)
 
     p = sub.add_parser("predict", help="write predictions for a data file as CSV")
@@ -100,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--force", action="store_true",
                    help="replace an existing file (never the data being read, a project or a run's file)")
+    p.add_argument("--weights", choices=WEIGHTS, default="best",
+                   help="the run's best checkpoint (default) or its final weights")
     p.set_defaults(handler=_cmd_predict)
 
     p = sub.add_parser(
@@ -124,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     p.add_argument("--out", type=Path, required=True, help="folder to write (model, model card, predict.py)")
     p.add_argument("--force", action="store_true", help="replace an existing export folder")
+    p.add_argument("--weights", choices=WEIGHTS, default="best",
+                   help="the run's best checkpoint (default) or its final weights")
     p.set_defaults(handler=_cmd_export)
     return parser
 
@@ -282,7 +290,7 @@ def _note_outside_data(project_path: Path) -> None:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from app.core.train.api import evaluate_run
 
-    metrics = evaluate_run(args.run_dir, data_path=args.data)
+    metrics = evaluate_run(args.run_dir, data_path=args.data, weights=args.weights)
     print(json.dumps(metrics, indent=2, ensure_ascii=False))
     return 0
 
@@ -290,7 +298,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 def _cmd_predict(args: argparse.Namespace) -> int:
     from app.core.train.api import predict_run
 
-    out = predict_run(args.run_dir, args.data, args.out, overwrite=args.force)
+    out = predict_run(args.run_dir, args.data, args.out, overwrite=args.force, weights=args.weights)
     print(f"Predictions written to {out}")
     return 0
 
@@ -321,7 +329,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
         result = export_project_bundle(args.run_dir, args.out, overwrite=args.force)
     else:
-        result = export_run(args.run_dir, args.format, args.out, overwrite=args.force)
+        result = export_run(args.run_dir, args.format, args.out, overwrite=args.force, weights=args.weights)
     print(f"Exported {result.format} to {result.path}: {', '.join(result.files)}")
     if result.parity is not None:
         print(result.parity.describe())

@@ -163,5 +163,6 @@ def test_resume_refuses_to_change_settings_and_a_run_without_weights_cannot_pred
     with pytest.raises(ModelwrightError, match="'lr' cannot be changed when resuming"):
         train_project(None, resume=run, overrides={"lr": 0.5})
     run_paths(run).weights.unlink()
+    run_paths(run).best_checkpoint.unlink()  # the best checkpoint alone would still do
     with pytest.raises(ModelwrightError, match="has no trained weights"):
         predict_run(run, tmp_path / "x.csv", tmp_path / "out.csv")

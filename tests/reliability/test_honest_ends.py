@@ -325,10 +325,14 @@ def test_ctrl_c_stops_with_exit_130_a_checkpoint_and_no_final_model(capsys, area
     assert paths.last_checkpoint.is_file()
     assert not paths.weights.exists()  # nothing that passes for a finished model
 
-    # export and evaluate do not hand out the half-trained weights
-    line = cli_error(capsys, ["export", run, "--format", "safetensors", "--out", folder / "export"], folder)
-    assert "no trained weights" in line and "--resume" in line, line
-    cli_error(capsys, ["evaluate", run], folder)
+    # the half-trained final weights are never handed out; the best checkpoint so far is, and says so
+    line = cli_error(capsys, ["export", run, "--format", "safetensors", "--out", folder / "export", "--weights",
+                              "final"], folder)
+    assert "no final weights" in line and "--resume" in line, line
+    cli_error(capsys, ["evaluate", run, "--weights", "final"], folder)
+    if paths.best_checkpoint.is_file():
+        assert main(["export", str(run), "--format", "safetensors", "--out", str(folder / "best-so-far")]) == 0
+        assert "the run was stopped before the end" in (folder / "best-so-far" / "README.md").read_text("utf-8")
 
     # --resume continues from the checkpoint to the end
     stopped_step = load_checkpoint(paths.last_checkpoint)["trainer_state"]["global_step"]

@@ -20,14 +20,15 @@ from app.core.safety.output_paths import run_inputs
 
 
 def export_run(run_dir: str | os.PathLike, format: str, out: str | os.PathLike, *, overwrite: bool = False,
-               progress=None) -> ExportResult:
+               progress=None, weights: str = "best") -> ExportResult:
     """Write ``run_dir``'s trained model in ``format`` into the folder ``out`` and check it.
 
     The folder gets the format's files, a model card (``README.md`` with ``loss_curve.png``),
     ``export.json`` (what was written and the parity check) and, for formats that run on
     their own, ``predict.py`` with ``preprocessing.json``. Nothing appears at ``out`` unless
     every step succeeded: a refused format, an unwritable path, a cancel or a failed parity
-    check (:class:`ParityError`) leave it untouched.
+    check (:class:`ParityError`) leave it untouched. ``weights``: the run's ``best``
+    checkpoint (default) or its ``final`` weights.
     """
     from app.core.export.bundle import write_bundle
     from app.core.export.model_card import write_model_card
@@ -39,7 +40,7 @@ def export_run(run_dir: str | os.PathLike, format: str, out: str | os.PathLike, 
     inputs = run_inputs(run_dir)  # --force never replaces the run, its project or its data
     check_destination(out.absolute(), overwrite, inputs)
     report(0.0, "Loading the trained run")
-    run = load_trained_run(run_dir)
+    run = load_trained_run(run_dir, weights)
     exporter.check(run)
     cases = run.sample_inputs()
     expected = run.reference_outputs(cases)
@@ -59,6 +60,7 @@ def export_run(run_dir: str | os.PathLike, format: str, out: str | os.PathLike, 
         result.files = sorted(set(files) | {"export.json"})
         manifest = {"format_version": 1, "producer": "Modelwright", "run": str(run.root), "project": run.name,
                     **result.to_dict(), "path": out.name, "inputs": run.input_specs, "task": run.info.task,
+                    "weights": run.weights.which,
                     **exporter.manifest(run)}
         (folder / "export.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         report(1.0, "Export finished")

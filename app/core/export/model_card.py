@@ -118,6 +118,10 @@ def _training_section(run, has_curve: bool) -> list[str]:
         lines.append("- Status: " + markdown_text(
             f"{s.get('status')}, {s.get('epochs_completed')} epochs / {s.get('global_step')} steps "
             f"in {_num(s.get('elapsed_seconds'))} s on {s.get('device')} ({s.get('precision')})"))
+    chosen = getattr(run, "weights", None)
+    if chosen is not None:  # which weights the export holds; a stopped run has only its best checkpoint
+        lines.append(f"- Weights: {markdown_text(chosen.describe())}" + (
+            "; the run was stopped before the end, so these are its best weights so far" if chosen.run_was_stopped else ""))
     final = (s or {}).get("final") or {}
     metrics = [[k, _num(v)] for k, v in final.items() if k not in ("epoch", "step", "seconds")]
     if metrics:

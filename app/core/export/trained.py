@@ -20,7 +20,7 @@ import torch
 from app.core.data.info import DataInfo
 from app.core.export.errors import ExportError
 from app.core.graph.graph import Graph
-from app.core.runs import RunDirError, open_run, read_json, read_metrics
+from app.core.runs import RunDirError, read_json, read_metrics
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class TrainedRun:
     metrics: list[dict[str, float]]
     loss_name: str
     input_specs: list[dict] = field(default_factory=list)
+    weights: object = None  # app.core.run_weights.RunWeights: which weights (best or final) were loaded
 
     @property
     def is_language_model(self) -> bool:
@@ -109,21 +110,21 @@ def _random_input(spec: dict, shape: list[int], gen: torch.Generator) -> torch.T
     return torch.randn(shape, generator=gen, dtype=torch.float32)
 
 
-def load_trained_run(run_dir: str | os.PathLike) -> TrainedRun:
-    """Load a finished run (project, weights, preprocessing) onto the CPU in eval mode.
+def load_trained_run(run_dir: str | os.PathLike, weights: str = "best") -> TrainedRun:
+    """Load a trained run (project, weights, preprocessing) onto the CPU in eval mode.
 
-    Raises :class:`ExportError` (or a RunDirError) saying what is missing or damaged.
+    ``weights`` is ``best`` (the best checkpoint, the default; a stopped run has only that)
+    or ``final``. Raises :class:`ExportError` (or a RunDirError) saying what is missing or damaged.
     """
-    from safetensors.torch import load_file
-
     from app.core.data.errors import DataError
     from app.core.data.preprocessor import Preprocessor
     from app.core.graph.compiler import compile_graph
     from app.core.project import load_project
+    from app.core.run_weights import load_run_weights, load_weights_into, open_trained_run
     from app.core.train.config import TrainConfig
     from app.core.train.losses import resolve_loss_name
 
-    paths = open_run(run_dir, need_weights=True)
+    paths = open_trained_run(run_dir, weights)
     project = load_project(paths.project)
     preprocessor = read_json(paths.preprocessor, "the data preparation")
     try:
@@ -134,15 +135,8 @@ def load_trained_run(run_dir: str | os.PathLike) -> TrainedRun:
     except (DataError, AttributeError, KeyError, TypeError) as exc:
         raise RunDirError(f"'{paths.preprocessor}' is damaged: {exc}") from None
     model = compile_graph(project.graph)
-    try:
-        weights = load_file(str(paths.weights))
-    except Exception as exc:  # safetensors raises its own error types for damaged files
-        raise ExportError(f"'{paths.weights}' cannot be read ({exc}); the run's weights are damaged.") from exc
-    try:
-        model.load_state_dict(weights, strict=True)
-    except RuntimeError as exc:
-        raise ExportError(f"The weights in '{paths.weights}' do not fit the run's network "
-                          f"({str(exc).splitlines()[0]}).") from exc
+    chosen = load_run_weights(paths, weights)
+    load_weights_into(model, chosen, ExportError)
     model.eval()
     config = TrainConfig.from_dict(project.training)
     try:
@@ -159,5 +153,5 @@ def load_trained_run(run_dir: str | os.PathLike) -> TrainedRun:
         state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()}, info=info,
         preprocessor=preprocessor, training=config.to_dict(), summary=summary,
         metrics=read_metrics(paths.root), loss_name=resolve_loss_name(config.loss, info.task),
-        input_specs=inputs,
+        input_specs=inputs, weights=chosen,
     )

@@ -271,28 +271,20 @@ def _check_resumable(paths, config: TrainConfig) -> None:
 class _TrainedRun:
     """A finished run loaded for inference: project, settings, preprocessor and model."""
 
-    def __init__(self, run_dir: str | os.PathLike) -> None:
-        from safetensors.torch import load_file
-
+    def __init__(self, run_dir: str | os.PathLike, weights: str = "best") -> None:
         from app.core.data.preprocessor import Preprocessor
         from app.core.graph.compiler import compile_graph
+        from app.core.run_weights import load_run_weights, load_weights_into, open_trained_run
 
-        self.paths = open_run(run_dir, need_weights=True)
+        self.paths = open_trained_run(run_dir, weights)
         self.project = _load(self.paths.project)
         self.config = TrainConfig.from_dict(self.project.training)
         self.preprocessor = Preprocessor.from_dict(read_json(self.paths.preprocessor, "the data preparation"))
         self.info = self.preprocessor.info
         check_network_fits_memory(self.project.graph)
         self.model = compile_graph(self.project.graph)
-        try:
-            weights = load_file(str(self.paths.weights))
-        except Exception as exc:  # safetensors raises its own error types for damaged files
-            raise RunDirError(f"'{self.paths.weights}' cannot be read ({exc}); the run's weights are damaged.") from exc
-        try:
-            self.model.load_state_dict(weights)
-        except RuntimeError as exc:
-            raise RunDirError(f"The weights in '{self.paths.weights}' do not fit the run's network "
-                              f"({str(exc).splitlines()[0]}).") from exc
+        self.weights = load_run_weights(self.paths, weights)  # best by default (see app.core.run_weights)
+        load_weights_into(self.model, self.weights)
         try:
             self.device = resolve_device(self.config.device)
         except DeviceError:  # trained on a GPU this machine lacks: the CPU gives the same answers
@@ -326,8 +318,12 @@ def _with_threads(fn):
 
 
 @_with_threads
-def evaluate_run(run_dir: str | os.PathLike, data_path: str | os.PathLike | None = None) -> dict:
+def evaluate_run(run_dir: str | os.PathLike, data_path: str | os.PathLike | None = None, *,
+                 weights: str = "best") -> dict:
     """Metrics of a trained run as plain JSON-able values.
+
+    ``weights`` is ``best`` (the best checkpoint, the default) or ``final``; the result's
+    ``weights``/``weights_epoch`` say which were used and ``run_status`` how the run ended.
 
     Without ``data_path``: on the run's test split (or its validation split when there is
     no test part), re-prepared from the project's data exactly as in training. With it: on
@@ -337,7 +333,7 @@ def evaluate_run(run_dir: str | os.PathLike, data_path: str | os.PathLike | None
     """
     from app.core.data.datasets import TensorSplit, TokenStreamSplit
 
-    run = _TrainedRun(run_dir)
+    run = _TrainedRun(run_dir, weights)
     task = run.info.task
     if data_path is not None:
         data_path = Path(data_path)
@@ -362,7 +358,8 @@ def evaluate_run(run_dir: str | os.PathLike, data_path: str | os.PathLike | None
     result = run.trainer().evaluate(split, report=True)
     if task == "regression":
         result.update(_regression_in_original_units(run, split))
-    ordered = {"run": str(run.paths.root), "data": split_name, "task": task, "loss_name": run.loss_name}
+    ordered = {"run": str(run.paths.root), "data": split_name, "task": task, "loss_name": run.loss_name,
+               **run.weights.to_dict()}
     ordered.update(result)
     return json.loads(json.dumps(ordered, default=float))
 
@@ -383,15 +380,16 @@ def _regression_in_original_units(run: _TrainedRun, split) -> dict:
 
 @_with_threads
 def predict_run(run_dir: str | os.PathLike, data_path: str | os.PathLike, out: str | os.PathLike, *,
-                overwrite: bool = False) -> Path:
+                overwrite: bool = False, weights: str = "best") -> Path:
     """Write a CSV with the input columns, a ``prediction`` column in the original labels or
     units, and (for classes) one ``prob_<label>`` column per class. Written atomically.
+    ``weights``: the run's ``best`` checkpoint (default) or its ``final`` weights.
 
     An existing ``out`` is replaced only with ``overwrite``, and never when it is the data
     being read, a project file or a file of a run (see :mod:`app.core.safety.output_paths`)."""
     from app.core.safety.output_paths import check_output_file, run_inputs
 
-    run = _TrainedRun(run_dir)
+    run = _TrainedRun(run_dir, weights)
     if run.info.task == "language-model":
         raise ModelwrightError("This run is a language model; use 'generate' to produce text from it.")
     data_path, out = Path(data_path), Path(out)

@@ -53,10 +53,10 @@ class Checkpointer(Callback):
         if best is not None and not (value < best if self.minimize else value > best):
             return
         state.best_metric, state.best_epoch, state.best_step = value, record["epoch"], int(record["step"])
-        if time.monotonic() - self._best_saved >= self.config.epoch_min_seconds:
-            self._save_best(trainer)
-        else:
-            self._pending_best = trainer.checkpoint_payload(copy=True)
+        # Written at once, whatever the minimum interval: evaluate, predict and export read the
+        # best weights, and a kill must never leave best.pt older than the summary's best.
+        # Improvements are rarer than epochs, and this save needs no copy held in memory.
+        self._save_best(trainer)
 
     def on_epoch_end(self, trainer, state, control) -> None:
         if control.should_end or self._run_is_over(state):
