@@ -120,3 +120,33 @@ def test_an_old_multiclass_run_with_val_f1_still_shows_it_in_the_run_history(tmp
     assert "val_f1" in keys
     assert row_texts(runs[0], keys)[8 + keys.index("val_f1")] == "0.6543"
     assert runs[0].metrics()[0]["val_f1"] == pytest.approx(0.6543)
+
+
+# --------------------------------------------------------------- the bundled Keras example
+EXAMPLE = ROOT / "resources" / "examples" / "keras-seed" / "keras-seed.mwproj"
+
+
+def test_the_keras_example_trains_on_800_of_its_1000_points_as_the_readme_says(tmp_path, capsys):
+    """The original fits all 1,000 points; here 200 are held out for validation, and the README
+    (English and Chinese) says so, so the figures it shows are on points the model never saw."""
+    from app.core.data import prepare as prepare_data
+    from app.core.project import load_project
+    from app.core.runs import read_summary
+
+    project = load_project(EXAMPLE)
+    prepared = prepare_data(project.data, project.folder)
+    assert (len(prepared.train), len(prepared.val), prepared.test) == (800, 200, None)
+    training = project.training
+    assert (training["epochs"], training["batch_size"], training["optimizer"]["name"], training["optimizer"]["lr"],
+            training["loss"]["name"]) == (200, 10, "sgd", 0.01, "bce")
+    out = tmp_path / "run"
+    assert cli_main(["train", str(EXAMPLE), "--epochs", "1", "--out", str(out)]) == 0
+    assert read_summary(out)["global_step"] == 800 // 10  # one epoch: 80 batches of 10 rows
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `keras-seed/keras-seed.mwproj`"))
+    assert "1,000" in row and "800" in row and "200" in row, row
+    template_row = next(line for line in readme.splitlines() if line.startswith("| `keras-seed` |"))
+    assert "800" in template_row and "200 epochs, batch 10" in template_row and "SGD lr 0.01" in template_row
+    chinese = (ROOT / "docs" / "README.zh_CN.md").read_text(encoding="utf-8")
+    row = next(line for line in chinese.splitlines() if line.startswith("| `keras-seed/keras-seed.mwproj`"))
+    assert "1,000" in row and "800" in row and "200" in row, row
