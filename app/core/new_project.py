@@ -88,11 +88,19 @@ def create_project(
         raise ModelwrightError("The 'gpt' template needs a plain text file to learn from (language modelling).")
 
     graph = build_template_graph(template, prepared.info)
-    training = template_training_defaults(template, prepared.info)
+    training = template_training_defaults(template, prepared.info, n_train=_training_rows(prepared))
     project = Project(name=out.stem, graph=graph, data=config.to_dict(), training=training, path=None)
     save_project(project, out)
     warnings = list(dict.fromkeys([*config.warnings, *getattr(prepared, "warnings", [])]))
     return project, warnings
+
+
+def _training_rows(prepared) -> int | None:
+    """Rows in the training part (sizes the early-stopping patience), or None when unknown."""
+    try:
+        return len(prepared.train)
+    except TypeError:  # a streamed split has no length
+        return None
 
 
 def _hint(template: str) -> str:

@@ -927,6 +927,30 @@ Drop it on this window, or choose it:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Evaluate, the playground and exports use the run&apos;s best checkpoint (best validation score); main.py evaluate --weights final uses the final weights.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights: final</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights: final (epoch {epoch})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights: best checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights: best checkpoint (epoch {epoch})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the run was stopped before the end; these are its best weights so far</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Test split (validation if none)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -929,6 +929,30 @@ Drop it on this window, or choose it:</source>
         <translation>各类别 {metric} 的平均值（每个类别权重相同）</translation>
     </message>
     <message>
+        <source>Evaluate, the playground and exports use the run&apos;s best checkpoint (best validation score); main.py evaluate --weights final uses the final weights.</source>
+        <translation>评估、试用和导出使用运行的最佳检查点（验证分数最好的一次）；main.py evaluate --weights final 使用最终权重。</translation>
+    </message>
+    <message>
+        <source>Weights: final</source>
+        <translation>权重：最终</translation>
+    </message>
+    <message>
+        <source>Weights: final (epoch {epoch})</source>
+        <translation>权重：最终（第 {epoch} 轮）</translation>
+    </message>
+    <message>
+        <source>Weights: best checkpoint</source>
+        <translation>权重：最佳检查点</translation>
+    </message>
+    <message>
+        <source>Weights: best checkpoint (epoch {epoch})</source>
+        <translation>权重：最佳检查点（第 {epoch} 轮）</translation>
+    </message>
+    <message>
+        <source>the run was stopped before the end; these are its best weights so far</source>
+        <translation>该运行在结束前被停止；这是它到目前为止的最佳权重</translation>
+    </message>
+    <message>
         <source>Test split (validation if none)</source>
         <translation>测试集（没有时用验证集）</translation>
     </message>

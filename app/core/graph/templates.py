@@ -309,8 +309,16 @@ _LOSSES = {"binary": "bce_logits", "classification": "cross_entropy", "regressio
            "language-model": "lm_cross_entropy"}
 
 
-def template_training_defaults(name: str, info: DataInfo) -> dict:
-    """Training settings (the project's ``"training"`` section) that suit the template and data."""
+#: Templates whose new projects stop early (tables and images; keras-seed stays the classic example).
+EARLY_STOPPING_TEMPLATES = ("mlp", "cnn")
+
+
+def template_training_defaults(name: str, info: DataInfo, n_train: int | None = None) -> dict:
+    """Training settings (the project's ``"training"`` section) that suit the template and data.
+
+    ``n_train`` (training rows, when known) sizes the early-stopping patience of table and
+    image templates (see :func:`app.core.train.config.default_patience`).
+    """
     _get(name)
     task = info.task
     base = {
@@ -343,4 +351,8 @@ def template_training_defaults(name: str, info: DataInfo) -> dict:
         base.update(epochs=3, batch_size=16 if name == "finetune-text" else 8,
                     optimizer={"name": "adamw", "lr": 1e-3, "weight_decay": 0.01},
                     scheduler={"name": "cosine"}, grad_clip=1.0)
+    if name in EARLY_STOPPING_TEMPLATES:
+        from app.core.train.config import default_early_stopping
+
+        base["early_stopping"] = default_early_stopping(base["epochs"], n_train, base["batch_size"])
     return base

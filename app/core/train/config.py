@@ -272,6 +272,27 @@ class EarlyStoppingConfig:
         return asdict(self)
 
 
+#: A run waits about this many optimizer steps without improvement before it stops.
+PATIENCE_STEPS = 1000
+MIN_PATIENCE, MAX_PATIENCE = 3, 20
+
+
+def default_patience(epochs: int, n_train: int | None, batch_size: int) -> int:
+    """Evaluations to wait: about 1,000 optimizer steps, at least 3 and at most 20, and never
+    more than a third of the epochs (so stopping can still save time). Small tables give few
+    steps per epoch and noisy validation scores, so they wait more epochs; large data less.
+    ``n_train`` unknown counts as small data."""
+    steps_per_epoch = max(1, math.ceil(n_train / batch_size)) if n_train else 1
+    patience = min(MAX_PATIENCE, max(MIN_PATIENCE, math.ceil(PATIENCE_STEPS / steps_per_epoch)))
+    return max(MIN_PATIENCE, min(patience, epochs // 3))
+
+
+def default_early_stopping(epochs: int, n_train: int | None, batch_size: int) -> dict:
+    """The ``early_stopping`` settings a new table or image project starts with."""
+    return {"monitor": "val_loss", "patience": default_patience(epochs, n_train, batch_size),
+            "min_delta": 0.0, "mode": "auto"}
+
+
 @dataclass(frozen=True)
 class CheckpointConfig:
     """When checkpoints are written.

@@ -1,7 +1,13 @@
-"""Stops a run when the monitored metric stops improving."""
+"""Stops a run when the monitored metric stops improving.
+
+New table and image projects have early stopping on (see
+:func:`app.core.train.config.default_early_stopping`);
+evaluate, predict and export use the best checkpoint, so stopping only saves time.
+"""
 
 from __future__ import annotations
 
+import logging
 import math
 
 from app.core.train.callbacks import Callback
@@ -21,9 +27,19 @@ class EarlyStopping(Callback):
         self.best: float | None = None
         self.wait = 0
         self.stopped_at: float | None = None
+        self._noted = False
 
     def on_validation_end(self, trainer, state, control, record) -> None:
         monitor = self.config.monitor
+        if monitor.startswith("val_") and "val_loss" not in record:
+            # No validation data (its share was set to 0): there is nothing to stop on. A note,
+            # not an error, so a project made with early stopping on still trains.
+            if not self._noted:
+                self._noted = True
+                logging.getLogger(__name__).warning(
+                    "note: early stopping watches %s, but this run has no validation data; it trains "
+                    "for all its epochs.", monitor)
+            return
         if monitor not in record:
             raise TrainConfigError(
                 f"Training setting 'early_stopping.monitor' is '{monitor}', which this run does not measure; "
@@ -47,3 +63,4 @@ class EarlyStopping(Callback):
 
     def load_state_dict(self, state: dict) -> None:
         self.best, self.wait, self.stopped_at = state.get("best"), int(state.get("wait", 0)), state.get("stopped_at")
+

@@ -93,6 +93,11 @@ class EvaluateView(QWidget):
         refresh.clicked.connect(self.refresh)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Which weights the figures and the playground come from (the best checkpoint by default).
+        self.weights_label = QLabel()
+        self.weights_label.setToolTip(self.tr("Evaluate, the playground and exports use the run's best checkpoint "
+                                              "(best validation score); main.py evaluate --weights final uses the "
+                                              "final weights."))
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("<b>Run</b>")))
         top.addWidget(self.run_combo, 1)
@@ -163,6 +168,7 @@ class EvaluateView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
+        layout.addWidget(self.weights_label)
         layout.addWidget(self.tabs, 1)
         self._show_kind(None)
         document.project_replaced.connect(self._on_document_project_replaced)
@@ -181,14 +187,15 @@ class EvaluateView(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """List the runs with trained weights, newest first."""
+        """List the runs with trained weights (final or a best checkpoint), newest first."""
+        from app.core.run_weights import has_trained_weights
         from app.core.train.run_history import list_runs
 
         self._loaded = True
         current = self.run_dir()
         path = self._document.path
         self._runs = [r.path for r in list_runs(path.parent)] if path is not None else []
-        self._runs = [p for p in self._runs if (p / "model.safetensors").is_file()]
+        self._runs = [p for p in self._runs if has_trained_weights(p)]
         self.run_combo.blockSignals(True)
         self.run_combo.clear()
         for run in self._runs:
@@ -255,8 +262,9 @@ class EvaluateView(QWidget):
         task = metrics.get("task")
         self.status.setText(self.tr("{run} on {data} ({n} samples)").format(
             run=Path(metrics["run"]).name, data=metrics.get("data"), n=metrics.get("samples", "?")))
+        self.weights_label.setText(self.weights_text(metrics))
         shown = [(k, v) for k, v in metrics.items()
-                 if isinstance(v, (int, float)) and not isinstance(v, bool) and k != "samples"]
+                 if isinstance(v, (int, float)) and not isinstance(v, bool) and k not in ("samples", "weights_epoch")]
         self.metrics_table.setRowCount(len(shown))
         for r, (key, value) in enumerate(shown):
             name = _item(key)
@@ -279,6 +287,19 @@ class EvaluateView(QWidget):
         self.sample_explanation.setVisible(has_images)
         if has_images:
             self.sample_explanation.set_run(metrics["run"])
+
+    def weights_text(self, metrics: dict) -> str:
+        """"Weights: best checkpoint (epoch 12)", and a note when the run was stopped."""
+        epoch = metrics.get("weights_epoch")
+        if metrics.get("weights") == "final":
+            text = self.tr("Weights: final") if epoch is None else self.tr("Weights: final (epoch {epoch})")
+        else:
+            text = (self.tr("Weights: best checkpoint") if epoch is None
+                    else self.tr("Weights: best checkpoint (epoch {epoch})"))
+        text = text.format(epoch=_fmt(epoch))
+        if metrics.get("run_status") == "stopped":
+            text += " · " + self.tr("the run was stopped before the end; these are its best weights so far")
+        return text
 
     def metric_tooltip(self, key: str, positive_class: str | None) -> str:
         """What a metric measures where its name alone could mislead: binary F1, precision and
