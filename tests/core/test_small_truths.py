@@ -150,3 +150,41 @@ def test_the_keras_example_trains_on_800_of_its_1000_points_as_the_readme_says(t
     chinese = (ROOT / "docs" / "README.zh_CN.md").read_text(encoding="utf-8")
     row = next(line for line in chinese.splitlines() if line.startswith("| `keras-seed/keras-seed.mwproj`"))
     assert "1,000" in row and "800" in row and "200" in row, row
+
+
+# --------------------------------------------------------------- checkpoint frequency
+def test_last_checkpoint_defaults_every_epoch_end_and_every_30_s_inside_long_epochs(tmp_path):
+    import time
+
+    import torch
+
+    from app.core.data.datasets import TensorSplit
+    from app.core.train.callbacks import Callback
+    from app.core.train.config import TrainConfig
+    from app.core.train.engine import Trainer
+
+    defaults = TrainConfig.from_dict({}).checkpoint
+    assert (defaults.every_seconds, defaults.epoch_min_seconds) == (30.0, 0.0)
+
+    class Saves(Callback):
+        def __init__(self) -> None:
+            self.last: list[tuple[int, int]] = []
+
+        def on_batch_end(self, trainer, state, control, batch):
+            time.sleep(0.002)  # a "long" epoch: about half a second
+
+        def on_checkpoint(self, trainer, state, control, path, kind):
+            if kind == "last":
+                self.last.append((state.epoch, state.batch_in_epoch))
+
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randn(800, 3, generator=g), torch.randint(0, 2, (800,), generator=g)
+    saves = Saves()
+    config = TrainConfig.from_dict({"epochs": 3, "batch_size": 4, "device": "cpu",
+                                    "checkpoint": {"every_seconds": 0.1}})  # 30 s, scaled down
+    Trainer(torch.nn.Linear(3, 2), config, task="classification", n_outputs=2, run_dir=tmp_path,
+            callbacks=[saves]).fit(TensorSplit(x, y), TensorSplit(x[:40], y[:40]))
+    mid_epoch = [s for s in saves.last if 0 < s[1] < 200]
+    assert len(mid_epoch) >= 3, saves.last
+    epoch_ends = sorted({epoch for epoch, batch in saves.last if batch in (0, 200)})
+    assert epoch_ends == [1, 2, 3], saves.last
