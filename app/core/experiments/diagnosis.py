@@ -105,6 +105,99 @@ def _relative_drop(first: float, last: float) -> float:
     return (first - last) / abs(first) if first else 0.0
 
 
+# ---------------------------------------------------------------------------- smoothed curves
+@dataclass(frozen=True)
+class _Curve:
+    """One metric's finite values with their epochs, smoothed so that a small, noisy
+    validation set does not decide a rule by one lucky or unlucky epoch."""
+
+    epochs: list[float]
+    values: list[float]
+    smooth: list[float]
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    def recent(self) -> float:
+        """The mean of the last few epochs: where the run ended up, not its last jitter."""
+        tail = self.values[-_recent_length(self.n):]
+        return sum(tail) / len(tail)
+
+    def best_index(self) -> int:
+        return min(range(self.n), key=self.smooth.__getitem__)
+
+    def lowest_near(self, index: int) -> int:
+        """The epoch with the lowest raw value within a smoothing window of ``index``:
+        where the curve really turned, which smoothing blurs by a few epochs."""
+        half = _window(self.n) // 2
+        return min(range(max(0, index - half), min(self.n, index + half + 1)), key=self.values.__getitem__)
+
+    def noise(self) -> float:
+        """How far single epochs stray from the smoothed curve (a robust spread)."""
+        residuals = sorted(abs(v - s) for v, s in zip(self.values, self.smooth))
+        return 1.4826 * residuals[len(residuals) // 2] if residuals else 0.0
+
+
+def _window(n: int) -> int:
+    """Smoothing width: about a tenth of the run (at least 3 epochs), odd, at most 31."""
+    width = max(3 if n >= 5 else 1, min(31, round(n / 10)))
+    return width if width % 2 else width + 1
+
+
+def _recent_length(n: int) -> int:
+    return max(3, min(50, n // 8)) if n >= 6 else max(1, n // 2)
+
+
+def _moving_average(values: list[float], width: int) -> list[float]:
+    half = width // 2
+    out = []
+    for i in range(len(values)):
+        part = values[max(0, i - half):i + half + 1]
+        out.append(sum(part) / len(part))
+    return out
+
+
+def _curve(rows, name: str) -> _Curve:
+    epochs, values = [], []
+    for i, row in enumerate(rows):
+        value = row.get(name)
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            epoch = row.get("epoch")
+            epochs.append(float(epoch) if isinstance(epoch, (int, float)) else float(i + 1))
+            values.append(float(value))
+    return _Curve(epochs, values, _moving_average(values, _window(len(values))))
+
+
+def _accuracy(rows) -> float | None:
+    """The validation accuracy the run ended with (mean of the last epochs), if it has one."""
+    curve = _curve(rows, "val_accuracy")
+    return curve.recent() if curve.n else None
+
+
+def _reference_loss(task: str | None, n_outputs: int | None, training: dict, train: _Curve) -> float | None:
+    """What knowing nothing costs: guessing uniformly for classes, predicting the mean of a
+    standardised target (a mean squared error of 1) for values, else the first epoch's loss."""
+    chance = _chance_loss(task, n_outputs)
+    if chance is not None:
+        return chance
+    loss = ((training.get("loss") or {}).get("name") or "auto") if isinstance(training.get("loss"), dict) else "auto"
+    if task == "regression" and loss in ("auto", "mse"):
+        return 1.0
+    if train.n:
+        first = sorted(train.values[:3])[len(train.values[:3]) // 2]
+        return first if first > 0 else None
+    return None
+
+
+def _solved(rows, train: _Curve, reference: float | None) -> bool:
+    """Validation accuracy about 1, or a training loss about 0: nothing is missing."""
+    accuracy = _accuracy(rows)
+    if accuracy is not None and accuracy >= 0.99:
+        return True
+    return bool(train.n) and reference is not None and train.recent() < 0.02 * reference
+
+
 # ---------------------------------------------------------------------------- the rules
 def _chance_loss(task: str | None, n_outputs: int | None) -> float | None:
     """The cross-entropy of guessing uniformly: a loss far above it means the steps exploded."""
@@ -115,56 +208,70 @@ def _chance_loss(task: str | None, n_outputs: int | None) -> float | None:
     return None
 
 
-def _divergence(rows, training, error, chance) -> Finding | None:
-    train = _column(rows, "train_loss")
-    val = _column(rows, "val_loss")
+def _divergence_fixes(training: dict) -> tuple[Fix, ...]:
     lr = _lr(training)
-    fixes = (Fix(f"Lower the learning rate to {_round_lr(lr / 10):g}",
-                 {"training.optimizer.lr": _round_lr(lr / 10)}),
-             Fix("Clip gradients at 1.0", {"training.grad_clip": 1.0}))
+    return (Fix(f"Lower the learning rate to {_round_lr(lr / 10):g}", {"training.optimizer.lr": _round_lr(lr / 10)}),
+            Fix("Clip gradients at 1.0", {"training.grad_clip": 1.0}))
+
+
+def _divergence(rows, training, error, chance, reference) -> Finding | None:
+    train_raw = _column(rows, "train_loss")
+    val_raw = _column(rows, "val_loss")
+    fixes = _divergence_fixes(training)
     non_finite = bool(error and _NON_FINITE.search(error)) or any(
-        not math.isfinite(v) for v in train + [v for v in val if not math.isnan(v)])
+        not math.isfinite(v) for v in train_raw + [v for v in val_raw if not math.isnan(v)])
     if non_finite:
         return Finding("divergence", "Training diverged",
                        "The loss became infinite or not a number: each step overshot so far that the weights "
                        "blew up. This almost always means the learning rate is too high.",
-                       severity="problem", epoch=len(_finite(train)) + 1 if train else 1, fixes=fixes)
-    finite = _finite(train)
-    if not finite:
+                       severity="problem", epoch=len(_finite(train_raw)) + 1 if train_raw else 1, fixes=fixes)
+    train = _curve(rows, "train_loss")
+    if not train.n:
         return None
-    if chance is not None and max(finite) > 10 * chance:
-        worst = finite.index(max(finite))
+    if reference is not None and max(train.values) > 10 * reference:
+        worst = train.values.index(max(train.values))
         return Finding("divergence", "Training diverged",
-                       f"The training loss reached {max(finite):.3g} in epoch {worst + 1}, far above the {chance:.2g} "
-                       "that guessing at random gives: the steps are so large that the weights jump around "
-                       "instead of settling. Lower the learning rate.",
-                       severity="problem", epoch=float(rows[worst]["epoch"]), fixes=fixes)
-    if len(finite) < MIN_ROWS:
+                       f"The training loss reached {max(train.values):.3g} in epoch {train.epochs[worst]:g}, far "
+                       f"above the {reference:.2g} that {'guessing at random' if chance else 'knowing nothing'} "
+                       "gives: the steps are so large that the weights jump around instead of settling. Lower the "
+                       "learning rate.",
+                       severity="problem", epoch=train.epochs[worst], fixes=fixes)
+    if train.n < MIN_ROWS:
         return None
-    low = min(finite)
-    start = finite.index(low)
-    rising = finite[start:]
-    if len(rising) >= 3 and rising[-1] > max(finite[0], low * 1.5) and all(b >= a for a, b in zip(rising[1:], rising[2:])):
+    smooth_best = train.best_index()
+    best = train.lowest_near(smooth_best)
+    low, now = train.smooth[smooth_best], train.recent()
+    scale = reference if reference is not None else max(train.values[0], 1e-12)
+    # The training loss climbs well above its best, by more than noise: the steps overshoot.
+    # (A loss that rises from 1e-5 to 1e-4 is still a perfect fit, hence the scale.)
+    if (smooth_best < train.n - _recent_length(train.n) and now > 1.5 * low and now - low > 0.1 * scale
+            and now - low > 3 * train.noise()):
         return Finding("divergence", "Training is diverging",
-                       f"The training loss rose from {low:.3g} to {finite[-1]:.3g} after epoch {start + 1}: the "
-                       "steps are too large to settle into a minimum. Lower the learning rate.",
-                       severity="problem", epoch=float(rows[start]["epoch"]), fixes=fixes)
+                       f"The training loss rose from {train.values[best]:.3g} to {now:.3g} after epoch {train.epochs[best]:g}: "
+                       "the steps are too large to settle into a minimum. Lower the learning rate.",
+                       severity="problem", epoch=train.epochs[best], fixes=fixes)
     return None
 
 
-def _lr_too_low(rows, training) -> Finding | None:
+def _lr_too_low(rows, training, reference) -> Finding | None:
     # The validation loss is measured without dropout or batch noise, so it shows a slow
     # steady descent more clearly than the training loss; fall back on the latter.
-    curve = _finite(_column(rows, "val_loss")) or _finite(_column(rows, "train_loss"))
-    if len(curve) < MIN_ROWS:
+    curve = _curve(rows, "val_loss")
+    if curve.n < MIN_ROWS:
+        curve = _curve(rows, "train_loss")
+    if curve.n < MIN_ROWS:
         return None
-    falls = sum(b < a for a, b in zip(curve, curve[1:]))
-    steady = falls >= 0.8 * (len(curve) - 1)
-    drop = _relative_drop(curve[0], curve[-1])
-    if steady and 0 < drop < 0.1:
+    values = curve.values
+    falls = sum(b < a for a, b in zip(values, values[1:]))
+    steady = falls >= 0.8 * (len(values) - 1)
+    drop = _relative_drop(values[0], values[-1])
+    still_high = reference is None or values[-1] > 0.3 * reference
+    # At the optimizer's usual rate or above, slow progress has another cause (a network too
+    # small to learn more, dead units): that is underfitting, not a rate to raise.
+    if steady and 0 < drop < 0.1 and still_high and _lr(training) < _usual_lr(training):
         lr = _lr(training)
         return Finding("lr_too_low", "Learning rate too low",
-                       f"The loss falls steadily but very slowly (only {drop:.1%} over {len(curve)} epochs): the "
+                       f"The loss falls steadily but very slowly (only {drop:.1%} over {len(values)} epochs): the "
                        "steps are too small. A learning rate around ten times higher usually learns the same in "
                        "far fewer epochs.",
                        fixes=(Fix(f"Raise the learning rate to {_round_lr(lr * 10):g}",
@@ -172,90 +279,121 @@ def _lr_too_low(rows, training) -> Finding | None:
     return None
 
 
-def _overfitting(rows, training, graph) -> Finding | None:
-    train = _column(rows, "train_loss")
-    val = _column(rows, "val_loss")
-    if len(_finite(val)) < MIN_ROWS + 1:
+def _usual_lr(training: dict) -> float:
+    """The learning rate an optimizer is usually run with: 0.01 for SGD, 1e-3 for Adam and the rest."""
+    name = str((training.get("optimizer") or {}).get("name", "adam")).lower()
+    return 0.01 if name == "sgd" else 1e-3
+
+
+def _overfitting(rows, training, graph, reference) -> Finding | None:
+    """The validation loss ended clearly above its best (smoothed, so noise does not count)
+    while the training loss kept falling or stayed low: a gap opened after the best epoch."""
+    val = _curve(rows, "val_loss")
+    train = _curve(rows, "train_loss")
+    if val.n < 6 or train.n < 6:
         return None
-    best = min(range(len(val)), key=lambda i: val[i] if math.isfinite(val[i]) else math.inf)
-    after_val = _finite(val[best + 1:])
-    after_train = _finite(train[best:])
-    if len(after_val) < 2 or len(after_train) < 2:
+    recent = _recent_length(val.n)
+    best = val.best_index()
+    if best >= val.n - recent:
+        return None  # the best is among the last epochs: still improving
+    low, now = val.smooth[best], val.recent()
+    floor = 0.01 * reference if reference else 1e-4
+    rise = now - low
+    if not (now > 1.2 * low + floor and rise > 2.5 * val.noise()):
         return None
-    rise = after_val[-1] - val[best]
-    steps = [b - a for a, b in zip([val[best]] + after_val, after_val)]
-    sustained = sum(d > 0 for d in steps) >= max(2, math.ceil(2 * len(steps) / 3))  # not a zig-zag
-    if not (rise > 0.1 * abs(val[best]) and rise > 1e-3 and sustained):
+    # the training loss did not rise with it (both rising is divergence, not overfitting)
+    train_at_best = _value_at(train, val.epochs[best])
+    if train_at_best is None or train.recent() > max(1.1 * train_at_best, train_at_best + floor):
         return None
-    if not after_train[-1] < after_train[0]:
-        return None  # both rising is divergence, not overfitting
-    epoch = rows[best]["epoch"]
-    epoch_int = max(1, int(round(float(epoch))))
+    if now - train.recent() < 0.2 * max(low, floor):
+        return None  # no gap between training and validation
+    onset = val.lowest_near(best)
+    epoch = val.epochs[onset]
+    epoch_int = max(1, int(round(epoch)))
     fixes = [Fix(f"Stop early (keep the best, epoch {epoch_int})",
-                 {"training.early_stopping": {"monitor": "val_loss", "patience": 3, "min_delta": 0.0, "mode": "auto"}}),
+                 {"training.early_stopping": {"monitor": "val_loss", "patience": max(3, min(20, _window(val.n))),
+                                              "min_delta": 0.0, "mode": "auto"}}),
              Fix(f"Train for {epoch_int} epoch{'s' if epoch_int != 1 else ''}",
                  {"training.epochs": epoch_int, "training.steps": None})]
     fixes += _dropout_fixes(graph, training)
     return Finding("overfitting", "Overfitting",
-                   f"From epoch {epoch_int} on the validation loss rose (from {val[best]:.3g} to {after_val[-1]:.3g}) "
-                   "while the training loss kept falling: the network started memorising the training examples "
-                   "instead of learning what carries over to new ones.",
+                   f"From epoch {epoch_int} on the validation loss rose (from {val.values[onset]:.3g} to about "
+                   f"{now:.3g} over the last epochs) while the training loss fell to {train.recent():.3g}: the "
+                   "network started memorising the training examples instead of learning what carries over to "
+                   "new ones.",
                    epoch=float(epoch), fixes=tuple(fixes))
 
 
-def _plateau_and_underfitting(rows, training, task, n_outputs) -> list[Finding]:
-    train = _finite(_column(rows, "train_loss"))
-    val = _column(rows, "val_loss")
-    if len(train) < 5:
+def _value_at(curve: _Curve, epoch: float) -> float | None:
+    """The smoothed value of ``curve`` at ``epoch`` (the nearest epoch it has)."""
+    if not curve.n:
+        return None
+    index = min(range(curve.n), key=lambda i: abs(curve.epochs[i] - epoch))
+    return curve.smooth[index]
+
+
+def _plateau_and_underfitting(rows, training, task, reference) -> list[Finding]:
+    train = _curve(rows, "train_loss")
+    val = _curve(rows, "val_loss")
+    if train.n < 5 or _solved(rows, train, reference):
         return []
-    tail = max(3, len(train) // 3)
-    tail_values = train[-tail:]
-    flat = all(abs(b - a) <= 0.01 * max(abs(a), 1e-12) for a, b in zip(tail_values, tail_values[1:]))
-    learned_before = _relative_drop(train[0], tail_values[0]) > 0.1
-    chance = _chance_loss(task, n_outputs)
-    still_high = chance is not None and tail_values[-1] > 0.5 * chance
+    tail = max(3, train.n // 3)
+    smooth_tail = train.smooth[-tail:]
+    level = train.recent()
+    scale = reference if reference is not None else max(train.values[0], 1e-12)
+    flat = abs(smooth_tail[0] - smooth_tail[-1]) <= 0.01 * (tail - 1) * max(smooth_tail[0], 1e-12)
+    learned_before = _relative_drop(train.smooth[0], smooth_tail[0]) > 0.1
     lr = _lr(training)
     findings: list[Finding] = []
-    if flat and learned_before:
-        start = float(rows[len(rows) - tail]["epoch"]) if len(rows) >= tail else None
+    classes = task in ("classification", "binary")
+    no_gap = not val.n or level >= 0.8 * val.recent()
+    # High relative to what the task allows: more than half of guessing's loss for classes,
+    # more than 70 % of a standardised target's variance left unexplained for values.
+    known = classes or (task == "regression" and reference is not None)
+    high = known and level > (0.5 if classes else 0.7) * scale
+    if flat and learned_before and classes and level > 0.2 * scale and not (high and no_gap):
         findings.append(Finding(
             "plateau", "Plateau",
             f"The training loss has hardly changed for the last {tail} epochs: the learning rate may be too "
             "large to settle further, or the network has learned what it can. Lowering the learning rate when "
             "progress stalls often gains a little more.",
-            epoch=start,
+            epoch=train.epochs[-tail],
             fixes=(Fix("Lower the learning rate when progress stalls",
                        {"training.scheduler": {"name": "plateau", "warmup_steps": 0,
                                                "options": {"factor": 0.3, "patience": 2}}}),
                    Fix(f"Lower the learning rate to {_round_lr(lr / 3):g}",
                        {"training.optimizer.lr": _round_lr(lr / 3)}))))
-    finite_val = _finite(val)
-    no_gap = not finite_val or train[-1] >= 0.9 * finite_val[-1]
-    still_falling = _relative_drop(tail_values[0], tail_values[-1]) > 0.1
-    if no_gap and (still_high or (still_falling and learned_before)):
+    still_falling = (_relative_drop(smooth_tail[0], smooth_tail[-1]) > 0.2 and level > 0.1 * scale
+                     and (not val.n or val.best_index() >= val.n - _recent_length(val.n)))
+    if no_gap and (high or still_falling):
         epochs = int((training.get("epochs") or 10))
-        reason = ("the loss is still far from what a good fit reaches" if still_high
-                  else "it was still improving when training ended")
+        reason = ("the loss is still far from what a good fit reaches" if high
+                  else "it was still improving quickly when training ended")
         findings.append(Finding(
             "underfitting", "Underfitting",
-            f"The network does as badly on the training data as on new data, and {reason}: it has not "
-            "learned enough yet. Train longer, or give the network more capacity (wider or more layers).",
+            f"The training loss stays high ({level:.3g}, where knowing nothing costs about {scale:.2g}) and "
+            f"{reason}: the network has not learned enough yet. Train longer, or give the network more "
+            "capacity (wider or more layers).",
             fixes=(Fix(f"Train for {epochs * 2} epochs", {"training.epochs": epochs * 2, "training.steps": None}),
                    Fix(f"Raise the learning rate to {_round_lr(lr * 3):g}",
                        {"training.optimizer.lr": _round_lr(lr * 3)}))))
     return findings
 
 
-def _noisy(rows, training) -> Finding | None:
-    val = _finite(_column(rows, "val_loss"))
-    if len(val) < 6:
+def _noisy(rows, training, reference) -> Finding | None:
+    val = _curve(rows, "val_loss")
+    if val.n < 6:
         return None
-    diffs = [b - a for a, b in zip(val, val[1:])]
+    values = val.values
+    diffs = [b - a for a, b in zip(values, values[1:])]
     turns = sum(1 for a, b in zip(diffs, diffs[1:]) if a * b < 0)
-    level = sum(abs(v) for v in val) / len(val) or 1.0
+    level = sum(abs(v) for v in values) / len(values) or 1.0
+    if reference is not None and level < 0.02 * reference:
+        return None  # jitter of a loss that is about zero
     swing = sum(abs(d) for d in diffs) / len(diffs) / level
+    spread = val.noise() / level
     batch = int(training.get("batch_size") or 32)
-    if turns >= 0.6 * (len(diffs) - 1) and swing > 0.05 and batch <= 64:
+    if turns >= 0.6 * (len(diffs) - 1) and swing > 0.08 and spread > 0.04 and batch <= 64:
         lr = _lr(training)
         return Finding("noisy", "Noisy training",
                        f"The validation loss jumps up and down from epoch to epoch (by {swing:.0%} on average): "
@@ -281,9 +419,11 @@ def _imbalance(rows, task, class_counts) -> Finding | None:
     if majority < 0.6:
         return None
     accuracy = _finite(_column(rows, "val_accuracy"))
-    f1 = _finite(_column(rows, "val_f1"))
+    f1 = _finite(_column(rows, "val_f1")) or _finite(_column(rows, "val_f1_macro"))
     if not accuracy:
         return None
+    if accuracy[-1] < majority - 0.03:
+        return None  # worse than always answering the majority: something else is wrong
     near_majority = accuracy[-1] <= majority + 0.03
     lopsided = bool(f1) and f1[-1] < accuracy[-1] - 0.2
     if not (near_majority or lopsided):
@@ -311,21 +451,22 @@ def diagnose(metrics_rows: Sequence[Mapping[str, Any]], config: Any = None, *, t
     """
     rows = [dict(r) for r in metrics_rows]
     training = _training(config)
-    divergence = _divergence(rows, training, error, _chance_loss(task, n_outputs))
+    reference = _reference_loss(task, n_outputs, training, _curve(rows, "train_loss"))
+    divergence = _divergence(rows, training, error, _chance_loss(task, n_outputs), reference)
     if divergence is not None:
         return [divergence]  # everything else in a diverged run is a consequence
     findings: list[Finding] = []
-    for finding in (_overfitting(rows, training, graph), _imbalance(rows, task, class_counts)):
+    for finding in (_overfitting(rows, training, graph, reference), _imbalance(rows, task, class_counts)):
         if finding is not None:
             findings.append(finding)
-    low = _lr_too_low(rows, training)
+    overfitting = any(f.kind == "overfitting" for f in findings)
+    low = _lr_too_low(rows, training, reference)
     if low is not None:
         findings.append(low)
-    else:
-        findings.extend(f for f in _plateau_and_underfitting(rows, training, task, n_outputs)
-                        if not (f.kind == "underfitting" and any(x.kind == "overfitting" for x in findings)))
-    noisy = _noisy(rows, training)
-    if noisy is not None and not any(f.kind == "overfitting" for f in findings):
+    elif not overfitting:
+        findings.extend(_plateau_and_underfitting(rows, training, task, reference))
+    noisy = _noisy(rows, training, reference)
+    if noisy is not None and not overfitting:
         findings.append(noisy)
     order = {"problem": 0, "warning": 1}
     return sorted(findings, key=lambda f: order.get(f.severity, 2))

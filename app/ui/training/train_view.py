@@ -90,6 +90,7 @@ class TrainView(QWidget):
         self._shown_at = -math.inf
         self._diagnosis_due = False
         self._diagnosed_at = -math.inf
+        self._diagnosis_inputs = None  # (run folder, DiagnosisInputs) read once per run
 
         self.start_button = QPushButton(icon("run"), self.tr("Start"))
         self.start_button.setToolTip(self.tr("Train the project as saved (unsaved changes are saved first)"))
@@ -242,6 +243,7 @@ class TrainView(QWidget):
         self.speed_label.clear()
         self.settings_panel.set_editable(False)
         self._records = []
+        self._diagnosis_inputs = None
         self.diagnosis.clear()
 
     def _on_pause_clicked(self) -> None:
@@ -396,11 +398,18 @@ class TrainView(QWidget):
 
     # --- diagnosis ---------------------------------------------------------------------------
     def _diagnose_live(self) -> None:
-        from app.core.experiments.diagnosis import diagnose
+        """The same inputs the engine gives summary.json's diagnosis (the run's own settings,
+        task and number of classes), so the live findings are the ones the run ends with."""
+        from app.core.experiments.run_diagnosis import DiagnosisInputs
 
-        project = self._document.project
-        self.diagnosis.set_findings([f.to_dict() for f in diagnose(
-            self._records, self.settings.training, graph=project.graph if project else None)])
+        run_dir = self.run_info.get("run_dir")
+        if self._diagnosis_inputs is None or self._diagnosis_inputs[0] != run_dir:
+            project = self._document.project
+            training, graph = self.settings.training, project.graph if project else None
+            inputs = (DiagnosisInputs.from_run(run_dir, fallback_training=training, fallback_graph=graph)
+                      if run_dir else DiagnosisInputs(training, graph=graph))
+            self._diagnosis_inputs = (run_dir, inputs)
+        self.diagnosis.set_findings(self._diagnosis_inputs[1].diagnose(self._records))
 
     def _diagnose_finished(self, run_dir: str | None) -> None:
         """The run's own diagnosis (summary.json): it also knows the task and the class balance."""
