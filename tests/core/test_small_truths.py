@@ -37,6 +37,8 @@ def test_steps_on_the_command_line_keeps_the_projects_eval_every(tmp_path, capsy
     assert cli_main(["train", str(project), "--steps", str(steps), "--out", str(out)]) == 0
     evaluated_at = [int(row["step"]) for row in read_metrics(out)]
     assert evaluated_at == [7, 14, 21, 28, 30]
+    header = (out / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "epoch,step,train_loss,val_loss,val_accuracy,val_f1,lr,seconds"  # as the README lists them
 
 
 # --------------------------------------------------------------- F1 named for what it is
