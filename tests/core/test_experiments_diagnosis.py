@@ -218,3 +218,31 @@ def test_real_run_class_imbalance_and_class_weights(tmp_path):
     final = read_summary(run)["final"]
     plain = read_summary(tmp_path / "plain")["final"]
     assert final["val_f1"] > plain["val_f1"] + 0.2, (final, plain)
+
+
+def test_live_diagnosis_of_a_run_matches_its_summary(tmp_path):
+    """The training view judges the rows as they arrive through DiagnosisInputs read from the
+    run folder; with all rows in, that is exactly what the engine wrote into summary.json."""
+    from app.core.experiments.run_diagnosis import DiagnosisInputs
+    from app.core.runs import read_metrics
+    from app.core.train.api import train_project
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(rng.normal(0, 1, (80, 10)), columns=[f"f{i}" for i in range(10)])
+    frame["label"] = rng.choice(["a", "b", "c"], 80)  # nothing to learn, everything to memorise
+    project = _table_project(tmp_path, frame, {"epochs": 30, "batch_size": 8, "optimizer": {"lr": 0.003}},
+                             hidden=128)
+    # The run trains with other settings than the project's: the live view must use the run's.
+    run = train_project(project, out=tmp_path / "run", overrides={"lr": 0.01})
+    summary = read_summary(run)["diagnosis"]
+    assert "overfitting" in [d["kind"] for d in summary]
+    inputs = DiagnosisInputs.from_run(run, fallback_training={"epochs": 1})
+    assert inputs.task == "classification" and inputs.n_outputs == 3
+    assert inputs.training["optimizer"]["lr"] == 0.01
+    rows = read_metrics(run)
+    assert inputs.diagnose(rows) == summary
+    # Old runs without a diagnosis in summary.json get the same from their files.
+    data = json.loads((run / "summary.json").read_text())
+    del data["diagnosis"]
+    (run / "summary.json").write_text(json.dumps(data))
+    assert diagnose_run(run) == summary

@@ -8,7 +8,13 @@ same names a search space uses. It needs neither torch nor Qt, so the training v
 it live and the engine writes its result into ``summary.json`` (``diagnosis``).
 
 Rules: divergence, learning rate too low, plateau, overfitting (with the epoch where it
-began), underfitting, noisy training, class imbalance dominating accuracy.
+began), underfitting, noisy training, class imbalance dominating accuracy. They judge
+smoothed trends, not single epochs: a small validation set zig-zags from epoch to epoch,
+so overfitting is the validation loss ending clearly above its smoothed best (by more than
+its own noise) while the training loss stays low, and underfitting is a training loss that
+stays high against what knowing nothing costs (never a run with validation accuracy about 1
+or a training loss about 0). tests/data/diagnosis holds the labelled curves of real
+trainings they are measured on (``python -m benchmarks diagnosis``).
 
 Example::
 
