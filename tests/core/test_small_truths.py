@@ -190,3 +190,18 @@ def test_last_checkpoint_defaults_every_epoch_end_and_every_30_s_inside_long_epo
     assert len(mid_epoch) >= 3, saves.last
     epoch_ends = sorted({epoch for epoch, batch in saves.last if batch in (0, 200)})
     assert epoch_ends == [1, 2, 3], saves.last
+
+
+def test_a_plateau_schedule_watching_val_f1_still_works_on_a_multiclass_run():
+    """Projects made before f1_macro watch "val_f1"; the schedule reads val_f1_macro for them."""
+    import torch
+
+    from app.core.train.config import SchedulerConfig
+    from app.core.train.optim import LRSchedule
+
+    optimizer = torch.optim.SGD(torch.nn.Linear(2, 2).parameters(), lr=0.1)
+    config = SchedulerConfig.from_dict({"name": "plateau", "monitor": "val_f1", "patience": 0, "factor": 0.5})
+    schedule = LRSchedule(optimizer, config, total_steps=100, steps_per_epoch=10)
+    for _ in range(3):
+        schedule.on_evaluation({"val_loss": 0.5, "val_f1_macro": 0.4})
+    assert schedule.lr == pytest.approx(0.1 * 0.5 * 0.5)

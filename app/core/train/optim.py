@@ -250,6 +250,10 @@ class LRSchedule:
             return
         opts = self.config.options
         value = metrics.get(opts["monitor"])
+        if value is None:  # "val_f1" in a multiclass project made before the metric was named val_f1_macro
+            from app.core.train.metrics import canonical_metric
+
+            value = metrics.get(canonical_metric("classification", opts["monitor"]))
         if value is None or not math.isfinite(value):
             return
         maximize = not is_minimized(opts["monitor"])
