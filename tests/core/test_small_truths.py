@@ -205,3 +205,24 @@ def test_a_plateau_schedule_watching_val_f1_still_works_on_a_multiclass_run():
     for _ in range(3):
         schedule.on_evaluation({"val_loss": 0.5, "val_f1_macro": 0.4})
     assert schedule.lr == pytest.approx(0.1 * 0.5 * 0.5)
+
+
+def test_a_search_watching_val_f1_still_works_on_a_multiclass_project(tmp_path):
+    """A search space written before f1_macro ("metric": "val_f1") watches val_f1_macro."""
+    from types import SimpleNamespace
+
+    from app.core.experiments.search import _best_value, _pruning_callback_class
+    from app.core.train.callbacks import TrainerControl
+
+    reported = []
+    trial = SimpleNamespace(report=lambda value, step: reported.append((value, step)), should_prune=lambda: False)
+    callback = _pruning_callback_class()(trial, "val_f1")
+    control = TrainerControl()
+    record = {"epoch": 1, "step": 5, "val_loss": 0.7, "val_f1_macro": 0.61}
+    callback.on_validation_end(SimpleNamespace(task="classification"), SimpleNamespace(history=[record]), control,
+                               record)
+    assert control.failure is None and reported == [(0.61, 0)]
+    (tmp_path / "metrics.csv").write_text("epoch,step,val_loss,val_f1_macro\n1,5,0.7,0.61\n2,10,0.6,0.72\n",
+                                          encoding="utf-8")
+    space = SimpleNamespace(metric="val_f1", direction="maximize")
+    assert _best_value({}, tmp_path, space) == pytest.approx(0.72)

@@ -283,6 +283,10 @@ def _pruning_callback_class():
             self.missing: list[str] | None = None
 
         def on_validation_end(self, trainer, state, control, record) -> None:
+            from app.core.train.metrics import canonical_metric
+
+            if self.metric not in record and canonical_metric(trainer.task, self.metric) in record:
+                self.metric = canonical_metric(trainer.task, self.metric)  # "val_f1" from before val_f1_macro
             if self.metric not in record:
                 self.missing = [k for k in record if k not in ("epoch", "step", "lr", "seconds")]
                 control.fail(f"The search watches '{self.metric}', which this run does not measure.")
@@ -437,9 +441,11 @@ def run_search(project_path: str | os.PathLike, space: SearchSpace, *, trials: i
 def _best_value(summary: dict, run_dir: Path, space: SearchSpace) -> float | None:
     """The best value of the metric over the run's evaluations (what the checkpoint keeps)."""
     from app.core.runs import read_metrics
+    from app.core.train.metrics import canonical_metric
 
-    values = [r[space.metric] for r in read_metrics(run_dir)
-              if space.metric in r and isinstance(r[space.metric], float) and math.isfinite(r[space.metric])]
+    rows = read_metrics(run_dir)
+    name = space.metric if any(space.metric in r for r in rows) else canonical_metric("classification", space.metric)
+    values = [r[name] for r in rows if name in r and isinstance(r[name], float) and math.isfinite(r[name])]
     if not values:
         return None
     return min(values) if space.direction == "minimize" else max(values)
