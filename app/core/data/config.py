@@ -28,7 +28,7 @@ from typing import Any
 from app.core.data.errors import DataConfigError
 from app.core.data.info import TASKS
 
-SOURCE_KINDS = ("table", "image_folder", "text", "synthetic")
+SOURCE_KINDS = ("table", "image_folder", "text", "synthetic", "chat")
 TABLE_FORMATS = ("csv", "excel", "parquet", "jsonl")
 TEXT_FORMATS = ("plain",)
 COLUMN_TYPES = ("numeric", "categorical", "boolean", "text")
@@ -113,6 +113,8 @@ class SourceConfig:
             _choice(src.format, TABLE_FORMATS, "source", "format")
         if kind == "text" and src.format is not None:
             _choice(src.format, TEXT_FORMATS, "source", "format")
+        if kind == "chat" and src.format is not None:  # the chat format detected when the project was made
+            _choice(src.format, ("alpaca", "sharegpt", "messages"), "source", "format")
         if src.encoding is not None:
             import codecs
 

@@ -74,6 +74,10 @@ def prepare(config: DataConfig | dict, base_dir: Path | str | None = None, *, pr
         prepared = _prepare_images(config, base_dir, report)
     elif kind == "text":
         prepared = _prepare_language_model(config, base_dir, report)
+    elif kind == "chat":  # instruction/chat examples for a pretrained causal LM
+        from app.core.finetune.chat_prepare import prepare_chat_data
+
+        prepared = prepare_chat_data(config, base_dir, report)
     else:
         prepared = _prepare_table(config, base_dir, report)
     report(1.0, "Data ready")

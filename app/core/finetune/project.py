@@ -20,9 +20,9 @@ from pathlib import Path
 from app.core.finetune.bases import BaseInfo, inspect_base, resolve_reference
 from app.core.finetune.errors import FinetuneError
 
-FINETUNE_TEMPLATES = ("finetune-text", "finetune-lm")
-NODE_IDS = {"finetune-text": "encoder", "finetune-lm": "base_lm"}
-DEFAULT_SEQ_LEN = {"finetune-text": 64, "finetune-lm": 128}
+FINETUNE_TEMPLATES = ("finetune-text", "finetune-lm", "finetune-chat")
+NODE_IDS = {"finetune-text": "encoder", "finetune-lm": "base_lm", "finetune-chat": "base_lm"}
+DEFAULT_SEQ_LEN = {"finetune-text": 64, "finetune-lm": 128, "finetune-chat": 256}
 HEAD_ONLY_LR = 5e-3
 
 
@@ -100,6 +100,11 @@ def plan_finetune_project(template: str, *, base: str | None, data: Path | None,
 
     if template not in FINETUNE_TEMPLATES:
         raise FinetuneError(f"'{template}' is not a fine-tuning template; choose {' or '.join(FINETUNE_TEMPLATES)}.")
+    if template == "finetune-chat":  # instruction/chat rows, not a table or a text file
+        from app.core.finetune.chat_project import plan_chat_project
+
+        return plan_chat_project(base=base, data=data, folder=folder, strategy=strategy if strategy != "full" else None,
+                                 seq_len=seq_len, options=options, training=training, progress=progress)
     if not base:
         if template == "finetune-lm":
             raise FinetuneError("The 'finetune-lm' template needs --base: the folder of a GPT-style Hugging Face "

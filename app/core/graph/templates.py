@@ -245,6 +245,33 @@ def _finetune_lm(info: DataInfo, base: str = "", strategy: str = "full", freeze_
     return col.graph
 
 
+def _finetune_chat(info: DataInfo, base: str = "", strategy: str = "lora", freeze_blocks: int = 0,
+                   lr_scale: float | None = None, lr_decay: float = 1.0, unfreeze_every: int = 1,
+                   lora_rank: int = 8, lora_alpha: float = 16.0, lora_dropout: float = 0.05,
+                   target_modules: str = "", gradient_checkpointing: bool = False) -> Graph:
+    _need("finetune-chat", info, "tokens", "text")
+    if info.task != "language-model":
+        raise TemplateError("The 'finetune-chat' template teaches a language model to answer from chat data; "
+                            "for labelled text use 'finetune-text'.")
+    if not base:
+        raise TemplateError("The 'finetune-chat' template needs a causal language model base: the folder of a "
+                            "Hugging Face model (option 'base').")
+    if strategy == "lora" and not target_modules:  # the model's own attention and MLP projections
+        from app.core.finetune.bases import inspect_base, resolve_reference
+        from app.core.finetune.lora_targets import chat_lora_targets
+
+        target_modules = ",".join(chat_lora_targets(inspect_base(resolve_reference(base))))
+    params = _pretrained_params(info, base, strategy, dict(
+        freeze_blocks=freeze_blocks, lr_scale=lr_scale, lr_decay=lr_decay, unfreeze_every=unfreeze_every,
+        lora_rank=lora_rank, lora_alpha=lora_alpha, lora_dropout=lora_dropout, target_modules=target_modules,
+        gradient_checkpointing=gradient_checkpointing))
+    col = _Column(Graph())
+    _input(col, info)
+    col.add("pretrained.causal_lm", params, id="base_lm")
+    col.add("io.output", id="output")
+    return col.graph
+
+
 _TEMPLATES: dict[str, tuple[Callable[..., Graph], str]] = {
     "keras-seed": (_keras_seed, "The classic first Keras network: 2 inputs -> Dense(3, relu) -> Dense(1, sigmoid)."),
     "mlp": (_mlp, "Tables: two hidden Dense layers with ReLU and Dropout, then classes or values."),
@@ -257,6 +284,8 @@ _TEMPLATES: dict[str, tuple[Callable[..., Graph], str]] = {
                       "folder): mean pooling -> classes or values."),
     "finetune-lm": (_finetune_lm, "Text generation: continue a pretrained GPT-style model (a Hugging Face folder) "
                     "on your text."),
+    "finetune-chat": (_finetune_chat, "Chat: teach a pretrained causal language model (Llama, Qwen2 ... folder) to "
+                      "answer, from Alpaca, ShareGPT or messages data, with LoRA."),
 }
 
 
@@ -346,7 +375,7 @@ def template_training_defaults(name: str, info: DataInfo, n_train: int | None = 
         base.update(epochs=5, batch_size=32,
                     optimizer={"name": "adamw", "lr": 3e-4, "weight_decay": 0.1, "betas": [0.9, 0.95]},
                     scheduler={"name": "cosine", "warmup_steps": 100}, grad_clip=1.0)
-    elif name in ("finetune-text", "finetune-lm"):
+    elif name in ("finetune-text", "finetune-lm", "finetune-chat"):
         # The project's rate is the head's; the base learns at the node's lr_scale times it.
         base.update(epochs=3, batch_size=16 if name == "finetune-text" else 8,
                     optimizer={"name": "adamw", "lr": 1e-3, "weight_decay": 0.01},

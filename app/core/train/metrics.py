@@ -147,6 +147,9 @@ class MetricSet:
     def _update_lm(self, outputs: torch.Tensor, targets: torch.Tensor) -> None:
         logits = outputs.reshape(-1, outputs.shape[-1]).float()
         y = targets.reshape(-1).long()
+        keep = y != -100  # chat data: only the assistant's tokens are scored
+        if not bool(keep.all()):
+            logits, y = logits[keep], y[keep]
         nll = F.cross_entropy(logits, y, reduction="sum").double()
         correct = (logits.argmax(-1) == y).sum()
         self._nll = nll if self._nll is None else self._nll + nll
