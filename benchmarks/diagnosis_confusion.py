@@ -86,6 +86,12 @@ def score(curves: list[Curve]) -> dict:
     return {"per_kind": per_kind, "found": found, "healthy": (clean, len(healthy)), "confusion": confusion}
 
 
+def _agrees(curve: Curve, findings: list) -> bool:
+    """Every expected finding given, and nothing a practitioner would not say."""
+    kinds = {f.kind for f in findings}
+    return curve.expected <= kinds and not kinds - curve.acceptable
+
+
 def main() -> None:
     curves = load_corpus()
     result = score(curves)
@@ -95,6 +101,9 @@ def main() -> None:
         print(f"{kind:<16}{s['given']:>6}{s['tp']:>5}{s['fp']:>5}{s['fn']:>5}{s['precision']:>11.2f}{s['recall']:>8.2f}")
     clean, total = result["healthy"]
     print(f"healthy runs with no finding: {clean}/{total} ({clean / max(total, 1):.0%})")
+    held_out = [c for c in curves if c.label.get("held_out")]
+    agree = sum(1 for c in held_out if _agrees(c, result["found"][c.name]))
+    print(f"held-out curves (labelled before they were trained) that agree: {agree}/{len(held_out)}")
     columns = ["none", *KINDS]
     print("\nconfusion (rows: labelled, columns: found)")
     print(f"{'':<16}" + "".join(f"{c[:9]:>10}" for c in columns))
@@ -102,9 +111,7 @@ def main() -> None:
         row = result["confusion"].get(labelled)
         if row:
             print(f"{labelled:<16}" + "".join(f"{row.get(c, 0):>10}" for c in columns))
-    wrong = [(c, result["found"][c.name]) for c in curves
-             if not c.expected <= {f.kind for f in result["found"][c.name]}
-             or {f.kind for f in result["found"][c.name]} - c.acceptable]
+    wrong = [(c, result["found"][c.name]) for c in curves if not _agrees(c, result["found"][c.name])]
     if wrong:
         print("\ndisagreements:")
         for c, findings in wrong:

@@ -154,6 +154,27 @@ SPECS += [
     spec("diabetes_lr1e-6_s1", "diabetes", epochs=20, lr=1e-6, seed=1, label=L("lr_too_low", allowed=["underfitting"])),
 ]
 
+#: Labelled before they were trained, after the rules were written: a check that the rules
+#: were not merely fitted to the curves above.
+HELD_OUT = [
+    spec("iris_300_s2", "iris", epochs=300, seed=2, label=L("overfitting")),
+    spec("breast_cancer_200_s2", "breast_cancer", epochs=200, seed=2, label=L("overfitting")),
+    spec("diabetes_150_s1", "diabetes", epochs=150, seed=1, label=L("overfitting")),
+    spec("digits_lr3_s2", "digits", epochs=10, lr=3.0, seed=2, label=L("divergence")),
+    spec("wine_lr5_s1", "wine", epochs=20, lr=5.0, seed=1, label=L("divergence")),
+    spec("digits_tiny_s2", "digits", epochs=20, hidden=1, lr=3e-3, seed=2, label=L("underfitting")),
+    spec("iris_tiny_s1", "iris", epochs=60, hidden=1, lr=3e-3, seed=1, label=L("underfitting")),
+    spec("blobs3_perfect_s1", "blobs3", epochs=30, lr=0.01, seed=1, label=HEALTHY),
+    spec("digits_healthy_s3", "digits", epochs=15, seed=3, label=HEALTHY),
+    spec("cancer_healthy_s3", "breast_cancer", epochs=15, seed=3, label=HEALTHY),
+    spec("wine_healthy_s3", "wine", epochs=40, lr=3e-3, seed=3, label=HEALTHY),
+    spec("iris_lr1e-6_s2", "iris", epochs=30, lr=1e-6, seed=2, label=L("lr_too_low", allowed=["underfitting"])),
+    spec("rare_blobs_s2", "rare_blobs", epochs=8, lr=3e-3, seed=2, label=L("class_imbalance")),
+]
+for _spec in HELD_OUT:
+    _spec["label"] = {**_spec["label"], "held_out": True}
+SPECS += HELD_OUT
+
 #: Where a practitioner puts the start of overfitting: the epochs around the lowest validation
 #: loss before it climbs (read off each curve; ranges, because noise blurs the turn).
 ONSETS = {
@@ -161,6 +182,7 @@ ONSETS = {
     "iris_lr0.01_60": [8, 25], "breast_cancer_100_s1": [25, 75], "cancer_wide_300_s0": [2, 12],
     "cancer_wide_300_s1": [5, 20], "digits_wide_120": [3, 12], "iris_400_s1": [50, 110],
     "noise_wide_150_s0": [1, 10], "noise_wide_150_s1": [1, 10], "noise_wide_150_s2": [1, 10],
+    "iris_300_s2": [45, 95], "breast_cancer_200_s2": [10, 35], "diabetes_150_s1": [2, 15],
 }
 for _spec in SPECS:
     if _spec["name"] in ONSETS:

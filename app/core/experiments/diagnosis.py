@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -187,13 +188,11 @@ def _reference_loss(task: str | None, n_outputs: int | None, training: dict, tra
     chance = _chance_loss(task, n_outputs)
     if chance is not None:
         return chance
-    loss = ((training.get("loss") or {}).get("name") or "auto") if isinstance(training.get("loss"), dict) else "auto"
-    if task == "regression" and loss in ("auto", "mse"):
+    loss = training.get("loss")
+    if task == "regression" and ((loss.get("name") if isinstance(loss, dict) else None) or "auto") in ("auto", "mse"):
         return 1.0
-    if train.n:
-        first = sorted(train.values[:3])[len(train.values[:3]) // 2]
-        return first if first > 0 else None
-    return None
+    first = statistics.median(train.values[:3]) if train.n else 0.0
+    return first if first > 0 else None
 
 
 def _solved(rows, train: _Curve, reference: float | None) -> bool:
@@ -373,13 +372,12 @@ def _plateau_and_underfitting(rows, training, task, reference) -> list[Finding]:
                      and (not val.n or val.best_index() >= val.n - _recent_length(val.n)))
     if no_gap and (high or still_falling):
         epochs = int((training.get("epochs") or 10))
-        reason = ("the loss is still far from what a good fit reaches" if high
-                  else "it was still improving quickly when training ended")
+        state = ("stays high" if high else "was still falling quickly when training ended")
         findings.append(Finding(
             "underfitting", "Underfitting",
-            f"The training loss stays high ({level:.3g}, where knowing nothing costs about {scale:.2g}) and "
-            f"{reason}: the network has not learned enough yet. Train longer, or give the network more "
-            "capacity (wider or more layers).",
+            f"The training loss {state} ({level:.3g}, where knowing nothing costs about {scale:.2g}), and the "
+            "validation loss is no better: the network has not learned enough yet. Train longer, or give the "
+            "network more capacity (wider or more layers).",
             fixes=(Fix(f"Train for {epochs * 2} epochs", {"training.epochs": epochs * 2, "training.steps": None}),
                    Fix(f"Raise the learning rate to {_round_lr(lr * 3):g}",
                        {"training.optimizer.lr": _round_lr(lr * 3)}))))
