@@ -2994,6 +2994,10 @@ Restore them now? If you discard them they are gone for good.</source>
 <context>
     <name>TrainingSettingsPanel</name>
     <message>
+        <source>Binary tasks: f1, precision and recall are of the positive class (the second label); f1_macro averages both classes. Several classes: f1_macro, precision and recall average the classes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>off (use epochs)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -3004,6 +3004,10 @@ Restore them now? If you discard them they are gone for good.</source>
 <context>
     <name>TrainingSettingsPanel</name>
     <message>
+        <source>Binary tasks: f1, precision and recall are of the positive class (the second label); f1_macro averages both classes. Several classes: f1_macro, precision and recall average the classes.</source>
+        <translation>二分类任务：f1、precision 和 recall 针对正类（第二个标签）；f1_macro 是两个类别的平均值。多个类别：f1_macro、precision 和 recall 是各类别的平均值。</translation>
+    </message>
+    <message>
         <source>off (use epochs)</source>
         <translation>关闭（按轮次）</translation>
     </message>

@@ -88,6 +88,9 @@ class TrainingSettingsPanel(QWidget):
         self.loss = _combo(("auto",) + LOSSES)
         self.metrics = QLineEdit()
         self.metrics.setPlaceholderText(self.tr("default for the task, e.g. accuracy, f1"))
+        self.metrics.setToolTip(self.tr("Binary tasks: f1, precision and recall are of the positive class (the "
+                                        "second label); f1_macro averages both classes. Several classes: f1_macro, "
+                                        "precision and recall average the classes."))
         self.grad_clip = _double(0.0, 1e6, 3, self.tr("off"))
         self.device = _combo(DEVICES)
         self.precision = _combo(PRECISIONS)
