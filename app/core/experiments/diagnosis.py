@@ -419,6 +419,8 @@ def _imbalance(rows, task, class_counts) -> Finding | None:
     if task not in ("classification", "binary") or not class_counts or len(class_counts) < 2:
         return None
     counts = list(class_counts)
+    if sum(counts) <= 0:
+        return None
     majority = max(counts) / sum(counts)
     if majority < 0.6:
         return None
