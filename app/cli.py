@@ -17,7 +17,7 @@ from pathlib import Path
 
 from app import __version__
 
-COMMANDS = ("templates", "new", "validate", "train", "search", "evaluate", "predict", "generate", "export")
+COMMANDS = ("templates", "new", "validate", "train", "search", "evaluate", "predict", "generate", "chat", "export")
 # The export formats (app.core.export lists the same; kept here so --help needs no torch).
 EXPORT_FORMATS = ("pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun")
 # Which trained weights evaluate/predict/export use (app.core.run_weights.WEIGHT_CHOICES).
@@ -124,6 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unknown", choices=("error", "skip"), default="error",
                    help="prompt characters/words the model never saw: stop with an error (default) or leave them out")
     p.set_defaults(handler=_cmd_generate)
+
+    p = sub.add_parser(
+        "chat",
+        help="talk with a model fine-tuned on chat data",
+        description="Reads one message per line from stdin and prints one reply per line (it can be piped); "
+        "the conversation is kept. Needs a run of the 'finetune-chat' template.",
+    )
+    p.add_argument("run_dir", type=Path)
+    p.add_argument("--system", help="a system message that starts the conversation")
+    p.add_argument("--max-tokens", type=_positive_int, default=128, help="longest reply in tokens (default 128)")
+    p.add_argument("--temperature", type=_non_negative_float, default=0.0,
+                   help="0 = always the likeliest token (default); higher = freer")
+    p.add_argument("--seed", type=int, help="the same seed gives the same replies")
+    p.set_defaults(handler=_cmd_chat)
 
     p = sub.add_parser("export", help="export a trained run (code, TorchScript, ONNX, ...) and check it")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run directory (torchrun also takes a project file)")
@@ -304,8 +318,13 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    from app.core.finetune.chat import ChatSession, is_chat_run
     from app.core.lm.generate import load_generator
 
+    if is_chat_run(args.run_dir):  # a chat model answers the prompt as a user message
+        session = ChatSession.open(args.run_dir)
+        print(session.reply(args.prompt, max_new_tokens=args.tokens, temperature=args.temperature, seed=args.seed))
+        return 0
     generator = load_generator(args.run_dir)
     ids, skipped = generator.encode_prompt(args.prompt, args.unknown)
     if skipped:
@@ -318,6 +337,19 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     sys.stdout.write("\n")
     if result.stopped_at_end:
         print("(the model ended the text)", file=sys.stderr)
+    return 0
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from app.core.finetune.chat import ChatSession
+
+    session = ChatSession.open(args.run_dir, system=args.system)
+    for line in sys.stdin:
+        message = line.rstrip("\r\n")
+        if not message.strip():
+            continue
+        print(session.reply(message, max_new_tokens=args.max_tokens, temperature=args.temperature, seed=args.seed),
+              flush=True)
     return 0
 
 
