@@ -85,3 +85,14 @@ def test_perfect_fits_are_never_underfitting(result, corpus):
         assert "underfitting" not in kinds and "plateau" not in kinds, (c.name, kinds)
     for name in PERFECT:
         assert result["found"][name] == [], name
+
+
+def test_every_fix_on_the_corpus_is_a_setting_the_engine_accepts(result, corpus):
+    from app.core.experiments.diagnosis import fix_changes_training
+    from app.core.train.config import TrainConfig
+
+    for c in corpus:
+        training = {k: v for k, v in c.label["training"].items() if v is not None}
+        for finding in result["found"][c.name]:
+            for fix in finding.fixes:
+                TrainConfig.from_dict(fix_changes_training(fix.changes, training))
