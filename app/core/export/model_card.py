@@ -133,9 +133,6 @@ def _training_section(run, has_curve: bool) -> list[str]:
     if has_curve:
         lines += ["", "![Loss curve](loss_curve.png)"]
     return lines
-        if (s or {}).get("positive_class") is not None:
-            lines += ["", f"F1, precision and recall are of the positive class "
-                          f"{markdown_code(s['positive_class'])} (`f1_macro`, when listed, averages both classes)."]
 
 
 def _usage(run, result) -> list[str]:
