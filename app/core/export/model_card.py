@@ -182,8 +182,8 @@ def _hf_usage(run) -> list[str]:
             "`pipeline(\"text-classification\")` and the model class give the probabilities Modelwright's "
             "`predict` gives, within 1e-4. It was trained with the base's own head (its pooler, a dense layer with "
             "tanh over the first token, then one linear layer), not Modelwright's mean pooling, because a mean-pooled "
-            "head exists in no transformers class and a folder needing custom code is one loaders should refuse; "
-            "measured on 300 reviews with MiniLM, the native head was as accurate as mean pooling."
+            "head exists in no transformers class and a folder needing custom code is one loaders should refuse "
+            "(measured with MiniLM on 300 reviews: 100 % test accuracy with either head)."
             + (" Its single binary score z is written as the two scores (0, z), whose softmax is exactly "
                "(1 - sigmoid(z), sigmoid(z))." if run.info.task == "binary" else "")
             + (" The target scaling is folded into the last layer, so outputs are in the data's units."
