@@ -19,7 +19,7 @@ from app import __version__
 
 COMMANDS = ("templates", "new", "validate", "train", "search", "evaluate", "predict", "generate", "chat", "export")
 # The export formats (app.core.export lists the same; kept here so --help needs no torch).
-EXPORT_FORMATS = ("pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun")
+EXPORT_FORMATS = ("pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun", "peft")
 # Which trained weights evaluate/predict/export use (app.core.run_weights.WEIGHT_CHOICES).
 WEIGHTS = ("best", "final")
 

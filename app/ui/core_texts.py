@@ -45,6 +45,8 @@ EXPORT_FORMATS = (
     QT_TRANSLATE_NOOP("CoreText", "For fine-tuned Hugging Face models: a folder that transformers loads (from_pretrained)."),
     QT_TRANSLATE_NOOP("CoreText", "torchrun training bundle"),
     QT_TRANSLATE_NOOP("CoreText", "project, data reference, launch.sh and the Modelwright core: train on several GPUs or machines with torchrun (DistributedDataParallel)."),
+    QT_TRANSLATE_NOOP("CoreText", "LoRA adapter (peft)"),
+    QT_TRANSLATE_NOOP("CoreText", "For LoRA fine-tuned language models: the adapter alone, loaded on the base with peft."),
 )
 
 TEMPLATES = (
@@ -56,6 +58,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("CoreText", "Text generation: a small GPT (4 causal decoder blocks, 128 wide) with a tied LM head."),
     QT_TRANSLATE_NOOP("CoreText", "Labelled text on a pretrained encoder (bundled MiniLM or a Hugging Face folder): mean pooling -> classes or values."),
     QT_TRANSLATE_NOOP("CoreText", "Text generation: continue a pretrained GPT-style model (a Hugging Face folder) on your text."),
+    QT_TRANSLATE_NOOP("CoreText", "Chat: teach a pretrained causal language model (Llama, Qwen2 ... folder) to answer, from Alpaca, ShareGPT or messages data, with LoRA."),
 )
 
 RUN_STATUSES = (  # summary.json's status word

@@ -300,6 +300,14 @@
         <translation>项目、数据引用、launch.sh 和 Modelwright 核心：用 torchrun 在多个 GPU 或多台机器上训练（DistributedDataParallel）。</translation>
     </message>
     <message>
+        <source>LoRA adapter (peft)</source>
+        <translation>LoRA 适配器（peft）</translation>
+    </message>
+    <message>
+        <source>For LoRA fine-tuned language models: the adapter alone, loaded on the base with peft.</source>
+        <translation>用于 LoRA 微调的语言模型：只有适配器，用 peft 加载到基础模型上。</translation>
+    </message>
+    <message>
         <source>The classic first Keras network: 2 inputs -&gt; Dense(3, relu) -&gt; Dense(1, sigmoid).</source>
         <translation>经典的 Keras 入门网络：2 个输入 -&gt; Dense(3, relu) -&gt; Dense(1, sigmoid)。</translation>
     </message>
@@ -330,6 +338,10 @@
     <message>
         <source>Text generation: continue a pretrained GPT-style model (a Hugging Face folder) on your text.</source>
         <translation>文本生成：在你的文本上继续训练 GPT 类预训练模型（Hugging Face 文件夹）。</translation>
+    </message>
+    <message>
+        <source>Chat: teach a pretrained causal language model (Llama, Qwen2 ... folder) to answer, from Alpaca, ShareGPT or messages data, with LoRA.</source>
+        <translation>对话：教预训练因果语言模型（Llama、Qwen2 等文件夹）回答问题，数据为 Alpaca、ShareGPT 或 messages 格式，使用 LoRA。</translation>
     </message>
     <message>
         <source>completed</source>

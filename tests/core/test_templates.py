@@ -45,7 +45,7 @@ def _batch(info: DataInfo, n: int = 2) -> torch.Tensor:
 
 def test_every_template_is_listed_and_described():
     assert template_names() == [
-        "keras-seed", "mlp", "cnn", "lstm-text", "transformer-text", "gpt", "finetune-text", "finetune-lm"
+        "keras-seed", "mlp", "cnn", "lstm-text", "transformer-text", "gpt", "finetune-text", "finetune-lm", "finetune-chat"
     ]
     for name in template_names():
         assert describe_template(name).endswith(".")

@@ -141,6 +141,9 @@ def write_hf_folder(run, folder: Path) -> list[str]:
     model.save_pretrained(str(folder), safe_serialization=True)
     files = sorted(p.name for p in folder.iterdir())
     files += _write_tokenizer(run, node, folder)
+    from app.core.finetune.chat_export import write_chat_template
+
+    files += write_chat_template(run, folder)  # a chat model renders turns as in training
     return sorted(set(files))
 
 

@@ -7,4 +7,5 @@ from app.core.export.formats import (  # noqa: F401  (import order = menu order)
     safetensors,
     hf,
     torchrun,
+    peft,
 )
