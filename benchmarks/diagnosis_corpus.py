@@ -170,6 +170,13 @@ HELD_OUT = [
     spec("wine_healthy_s3", "wine", epochs=40, lr=3e-3, seed=3, label=HEALTHY),
     spec("iris_lr1e-6_s2", "iris", epochs=30, lr=1e-6, seed=2, label=L("lr_too_low", allowed=["underfitting"])),
     spec("rare_blobs_s2", "rare_blobs", epochs=8, lr=3e-3, seed=2, label=L("class_imbalance")),
+    # batches of 4 at a high rate: steps that follow a few examples
+    spec("iris_b4_lr0.03", "iris", epochs=40, batch=4, lr=0.03,
+         label=L("noisy", allowed=["overfitting", "plateau", "divergence"])),
+    spec("wine_b4_lr0.03", "wine", epochs=30, batch=4, lr=0.03,
+         label=L("noisy", allowed=["overfitting", "plateau", "divergence"])),
+    spec("cancer_b4_lr0.03", "breast_cancer", epochs=20, batch=4, lr=0.03,
+         label=L("noisy", allowed=["overfitting", "plateau", "divergence"])),
 ]
 for _spec in HELD_OUT:
     _spec["label"] = {**_spec["label"], "held_out": True}
