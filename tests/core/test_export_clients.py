@@ -118,12 +118,32 @@ def test_the_model_cards_snippet_runs_and_prints_labels(hf_folder, monkeypatch, 
     assert re.search(r"'label': '(positive|negative)'", capsys.readouterr().out)
 
 
-def test_a_run_trained_with_mean_pooling_is_refused_as_hf_with_what_to_do(work, bert):
+def test_a_run_trained_with_mean_pooling_is_refused_as_hf_with_what_to_do(work, bert, capsys):
+    from app.cli import main
+
     run = _classifier(work, bert, "mean", pooling="mean")
     with pytest.raises(ExportError, match="mean pooling.*re-train"):
         export_run(run, "hf", work / "hf-mean")
+    capsys.readouterr()
+    assert main(["export", str(run), "--format", "hf", "--out", str(work / "hf-mean")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "re-train" in err[0] and "unexpected" not in err[0]
     assert not (work / "hf-mean").exists()
     assert export_run(run, "safetensors", work / "st-mean").parity.passed  # other formats still take it
+
+
+def test_a_base_without_a_native_pooler_head_keeps_mean_pooling_and_is_refused_as_hf(work):
+    from app.core.graph.shapes import infer_shapes
+    from app.core.project import load_project
+
+    distil = tiny_bert(work / "tiny-distilbert", model_type="distilbert")
+    run = _classifier(work, distil, "distil")
+    graph = load_project(run / "project.mwproj").graph
+    assert graph.node("encoder").params["pooling"] == "mean"
+    with pytest.raises(ExportError, match="no sequence-classification class for the 'distilbert' base"):
+        export_run(run, "hf", work / "hf-distil")
+    graph.node("encoder").params["pooling"] = "pooler"  # the designer says why at once
+    assert "has no pooler for 'pooler' pooling" in infer_shapes(graph)["encoder"].error
 
 
 def test_a_text_regressor_exports_with_its_values_in_the_datas_units(work, bert, new_reviews):
