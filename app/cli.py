@@ -19,7 +19,7 @@ from app import __version__
 
 COMMANDS = ("templates", "new", "validate", "train", "search", "evaluate", "predict", "generate", "chat", "export")
 # The export formats (app.core.export lists the same; kept here so --help needs no torch).
-EXPORT_FORMATS = ("pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun", "peft")
+EXPORT_FORMATS = ("pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun", "peft", "gguf")
 # Which trained weights evaluate/predict/export use (app.core.run_weights.WEIGHT_CHOICES).
 WEIGHTS = ("best", "final")
 
@@ -146,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing export folder")
     p.add_argument("--weights", choices=WEIGHTS, default="best",
                    help="the run's best checkpoint (default) or its final weights")
+    p.add_argument("--quant", choices=("f16", "q8_0"),
+                   help="gguf only: f16 (default) or q8_0 weights (about half the size)")
     p.set_defaults(handler=_cmd_export)
     return parser
 
@@ -361,7 +363,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
         result = export_project_bundle(args.run_dir, args.out, overwrite=args.force)
     else:
-        result = export_run(args.run_dir, args.format, args.out, overwrite=args.force, weights=args.weights)
+        options = {"quant": args.quant} if args.quant else None
+        result = export_run(args.run_dir, args.format, args.out, overwrite=args.force, weights=args.weights,
+                            options=options)
     print(f"Exported {result.format} to {result.path}: {', '.join(result.files)}")
     if result.parity is not None:
         print(result.parity.describe())

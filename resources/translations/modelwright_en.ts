@@ -300,6 +300,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>GGUF (llama.cpp, Ollama)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For language models fine-tuned from a Llama-family base: one GGUF file and an Ollama Modelfile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The classic first Keras network: 2 inputs -&gt; Dense(3, relu) -&gt; Dense(1, sigmoid).</source>
         <translation type="unfinished"></translation>
     </message>

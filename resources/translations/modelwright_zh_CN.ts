@@ -308,6 +308,14 @@
         <translation>用于 LoRA 微调的语言模型：只有适配器，用 peft 加载到基础模型上。</translation>
     </message>
     <message>
+        <source>GGUF (llama.cpp, Ollama)</source>
+        <translation>GGUF（llama.cpp、Ollama）</translation>
+    </message>
+    <message>
+        <source>For language models fine-tuned from a Llama-family base: one GGUF file and an Ollama Modelfile.</source>
+        <translation>用于从 Llama 系列基础模型微调的语言模型：一个 GGUF 文件和一个 Ollama Modelfile。</translation>
+    </message>
+    <message>
         <source>The classic first Keras network: 2 inputs -&gt; Dense(3, relu) -&gt; Dense(1, sigmoid).</source>
         <translation>经典的 Keras 入门网络：2 个输入 -&gt; Dense(3, relu) -&gt; Dense(1, sigmoid)。</translation>
     </message>

@@ -37,7 +37,7 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def test_formats_are_listed_in_the_documented_order():
-    assert exporter_names() == ["pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun"]
+    assert exporter_names() == ["pytorch", "torchscript", "onnx", "safetensors", "hf", "torchrun", "peft", "gguf"]
     with pytest.raises(ExportError, match="Unknown export format 'tflite'.*pytorch"):
         get_exporter("tflite")
 

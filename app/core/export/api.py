@@ -13,14 +13,14 @@ import os
 from pathlib import Path
 
 from app.core.export.base import ExportResult, get_exporter
-from app.core.export.errors import ParityError
+from app.core.export.errors import ExportError, ParityError
 from app.core.export.staging import check_destination, staged_folder
 from app.core.progress import Progress
 from app.core.safety.output_paths import run_inputs
 
 
 def export_run(run_dir: str | os.PathLike, format: str, out: str | os.PathLike, *, overwrite: bool = False,
-               progress=None, weights: str = "best") -> ExportResult:
+               progress=None, weights: str = "best", options: dict | None = None) -> ExportResult:
     """Write ``run_dir``'s trained model in ``format`` into the folder ``out`` and check it.
 
     The folder gets the format's files, a model card (``README.md`` with ``loss_curve.png``),
@@ -28,7 +28,8 @@ def export_run(run_dir: str | os.PathLike, format: str, out: str | os.PathLike, 
     their own, ``predict.py`` with ``preprocessing.json``. Nothing appears at ``out`` unless
     every step succeeded: a refused format, an unwritable path, a cancel or a failed parity
     check (:class:`ParityError`) leave it untouched. ``weights``: the run's ``best``
-    checkpoint (default) or its ``final`` weights.
+    checkpoint (default) or its ``final`` weights. ``options``: the format's own settings
+    (``{"quant": "q8_0"}`` for gguf); formats without settings refuse any.
     """
     from app.core.export.bundle import write_bundle
     from app.core.export.model_card import write_model_card
@@ -36,6 +37,10 @@ def export_run(run_dir: str | os.PathLike, format: str, out: str | os.PathLike, 
 
     report = Progress(progress)
     exporter = get_exporter(format)
+    if options:
+        if not hasattr(exporter, "configure"):
+            raise ExportError(f"The {exporter.name} format has no settings ({', '.join(options)}).")
+        exporter.configure(**options)
     out = Path(out)
     inputs = run_inputs(run_dir)  # --force never replaces the run, its project or its data
     check_destination(out.absolute(), overwrite, inputs)

@@ -238,7 +238,28 @@ def _vocab(folder: Path):
         tokens.append(text if isinstance(text, str) else text.decode("utf-8"))
         scores.append(float(score))
         types.append(int(kind))
+    _mark_added_tokens(folder, tokens, types)
     return vocab.tokenizer_model, tokens, scores, types
+
+
+def _mark_added_tokens(folder: Path, tokens: list[str], types: list[int]) -> None:
+    """Special tokens (``<|im_end|>``...) as CONTROL, other added tokens USER_DEFINED, even inside the base vocab.
+
+    llama.cpp matches these whole in the text and stops generating at CONTROL end tokens; a
+    tokenizer trained with its special tokens holds them in the base vocabulary, where
+    the plain vocabulary readers would call them NORMAL.
+    """
+    import gguf
+
+    try:
+        added = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8")).get("added_tokens") or []
+    except (OSError, ValueError):
+        return
+    for entry in added:
+        index = entry.get("id")
+        if isinstance(index, int) and 0 <= index < len(tokens) and tokens[index] == entry.get("content"):
+            kind = gguf.TokenType.CONTROL if entry.get("special") else gguf.TokenType.USER_DEFINED
+            types[index] = int(kind)
 
 
 def _add_tokenizer(writer, folder: Path, config: dict) -> tuple[str, str | None, list[str]]:

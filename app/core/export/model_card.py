@@ -27,6 +27,8 @@ _FILES = {
     "preprocessing.json": "the data preparation fitted on the training data, used by predict.py",
     "loss_curve.png": "training and validation loss per epoch",
     "export.json": "what was exported and the parity check, machine-readable",
+    "model.gguf": "the model, tokenizer and chat template as one GGUF file (llama.cpp, Ollama)",
+    "Modelfile": "the Ollama recipe: `ollama create NAME -f Modelfile`",
 }
 
 
@@ -159,6 +161,10 @@ def _usage(run, result) -> list[str]:
                   "connections) in Modelwright's graph format; the weights load with `strict=True` into it."]
     elif fmt == "hf":
         lines += _hf_usage(run)
+    elif fmt == "gguf":
+        from app.core.export.formats.gguf import usage_lines
+
+        lines += usage_lines()
     elif fmt == "torchrun":
         lines += ["Training on several GPUs or machines: see `TRAINING.md` (`launch.sh` starts torchrun)."]
     if "requirements.txt" in result.files:

@@ -8,4 +8,5 @@ from app.core.export.formats import (  # noqa: F401  (import order = menu order)
     hf,
     torchrun,
     peft,
+    gguf,
 )
