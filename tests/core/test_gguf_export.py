@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.core.test_finetune_support import _training_texts, corpus_text, tiny_gpt2
+from tests.core.test_export_runs import trained_run
+from tests.core.test_finetune_support import _training_texts, corpus_text, sentiment_csv, tiny_bert, tiny_gpt2
 
 gguf = pytest.importorskip("gguf")
 
@@ -213,7 +214,14 @@ def test_runs_the_format_cannot_hold_are_refused_in_one_line(llama_run, capsys, 
                  str(corpus_text(tmp_path / "c.txt", repeats=5)), "--out", str(tmp_path / "g.mwproj")]) == 0
     assert main(["train", str(tmp_path / "g.mwproj"), "--steps", "1", "--batch-size", "4", "--out",
                  str(tmp_path / "g-run")]) == 0
+    bert = tiny_bert(tmp_path / "bert")
+    assert main(["new", "--template", "finetune-text", "--base", str(bert), "--data",
+                 str(sentiment_csv(tmp_path / "r.csv", n=40)), "--target", "sentiment",
+                 "--out", str(tmp_path / "c.mwproj")]) == 0
+    assert main(["train", str(tmp_path / "c.mwproj"), "--epochs", "1", "--out", str(tmp_path / "c-run")]) == 0
     for args, needle in (((tmp_path / "g-run", "--format", "gguf"), "'gpt2'"),
+                         ((tmp_path / "c-run", "--format", "gguf"), "text classifier"),
+                         ((trained_run("keras-seed"), "--format", "gguf"), "built in the designer"),
                          ((run, "--format", "hf", "--quant", "q8_0"), "no settings")):
         code, _, err = _cli(capsys, "export", *args, "--out", tmp_path / "refused")
         assert code == 1 and len(err.splitlines()) == 1 and err.startswith("error: ") and needle in err, err
