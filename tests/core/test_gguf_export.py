@@ -157,6 +157,46 @@ def test_other_architectures_and_unknown_quantisations_are_refused(folders, tmp_
     assert not list(tmp_path.glob("x.gguf*"))
 
 
+def tiny_byte_fallback_llama(folder: Path) -> Path:
+    """A Llama whose tokenizer is SentencePiece-style BPE (``▁`` for spaces, <0xNN> byte tokens), like Llama 2."""
+    import transformers as tf
+    from tokenizers import Tokenizer, decoders, models, normalizers, trainers
+
+    specials = ["<unk>", "<s>", "</s>"]
+    tok = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True))
+    tok.normalizer = normalizers.Sequence([normalizers.Prepend("\u2581"), normalizers.Replace(" ", "\u2581")])
+    tok.decoder = decoders.Sequence([decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse(),
+                                     decoders.Strip(" ", 1, 0)])
+    byte_tokens = [f"<0x{i:02X}>" for i in range(256)]
+    tok.train_from_iterator(_training_texts(), trainers.BpeTrainer(vocab_size=400, special_tokens=specials + byte_tokens))
+    saved = json.loads(tok.to_str())
+    saved["added_tokens"] = [a for a in saved["added_tokens"] if a["content"] in specials]  # bytes are plain pieces
+    tok = Tokenizer.from_str(json.dumps(saved))
+    folder.mkdir(parents=True, exist_ok=True)
+    tf.PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>",
+                               unk_token="<unk>").save_pretrained(str(folder))
+    config = tf.LlamaConfig(vocab_size=tok.get_vocab_size(), hidden_size=64, intermediate_size=128,
+                            num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                            max_position_embeddings=128, bos_token_id=1, eos_token_id=2)
+    tf.LlamaForCausalLM(config).save_pretrained(str(folder))
+    return folder
+
+
+def test_a_byte_fallback_tokenizer_is_written_as_a_sentencepiece_vocabulary(tmp_path):
+    from app.core.export.gguf_writer import check_gguf, write_gguf
+
+    folder = tiny_byte_fallback_llama(tmp_path / "spm")
+    summary = write_gguf(folder, tmp_path / "spm.gguf")
+    assert summary.tokenizer_model == "llama" and check_gguf(folder, summary.path)[1] == []
+    _, value, _ = _reader(summary.path)
+    tokens, types, scores = (value(f"tokenizer.ggml.{k}") for k in ("tokens", "token_type", "scores"))
+    assert value("tokenizer.ggml.model") == "llama" and tokens[:3] == ["<unk>", "<s>", "</s>"]
+    assert types[tokens.index("<0x0A>")] == int(gguf.TokenType.BYTE) and types[2] == int(gguf.TokenType.CONTROL)
+    merges = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))["model"]["merges"]
+    merged = ["".join(m) if isinstance(m, list) else m.replace(" ", "") for m in merges[:20]]
+    ranked = [scores[tokens.index(piece)] for piece in dict.fromkeys(merged)]
+    assert ranked == sorted(ranked, reverse=True) and ranked[0] == 0.0 and ranked[-1] < -5  # merge order kept
+
 # --- through the command line ------------------------------------------------------------------
 
 

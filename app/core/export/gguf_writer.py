@@ -239,7 +239,24 @@ def _vocab(folder: Path):
         scores.append(float(score))
         types.append(int(kind))
     _mark_added_tokens(folder, tokens, types)
+    if vocab.tokenizer_model == "llama":
+        _merge_scores(folder, tokens, scores)
     return vocab.tokenizer_model, tokens, scores, types
+
+
+def _merge_scores(folder: Path, tokens: list[str], scores: list[float]) -> None:
+    """Scores that make llama.cpp's SentencePiece-style merging follow the BPE merge order.
+
+    llama.cpp joins the adjacent pair whose joined piece scores highest; a Hugging Face BPE
+    applies its merges by rank, so a merged piece scores minus its first merge's rank.
+    """
+    model = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8")).get("model") or {}
+    index = {token: i for i, token in enumerate(tokens)}
+    for rank, merge in enumerate(model.get("merges") or []):
+        left, right = merge.split(" ", 1) if isinstance(merge, str) else merge
+        i = index.get(left + right)
+        if i is not None and scores[i] == -1000.0:
+            scores[i] = -float(rank)
 
 
 def _mark_added_tokens(folder: Path, tokens: list[str], types: list[int]) -> None:
