@@ -53,7 +53,7 @@ EXPORT_FORMATS = (
 
 TEMPLATES = (
     QT_TRANSLATE_NOOP("CoreText", "The classic first Keras network: 2 inputs -> Dense(3, relu) -> Dense(1, sigmoid)."),
-    QT_TRANSLATE_NOOP("CoreText", "Tables: two hidden Dense layers with ReLU and Dropout, then classes or values."),
+    QT_TRANSLATE_NOOP("CoreText", "Tables: two hidden Dense layers with ReLU and Dropout, then classes (values: one hidden layer)."),
     QT_TRANSLATE_NOOP("CoreText", "Images: Conv-BatchNorm-ReLU-Pool blocks, global average pooling, then classes."),
     QT_TRANSLATE_NOOP("CoreText", "Labelled text: token Embedding -> LSTM (last state) -> classes."),
     QT_TRANSLATE_NOOP("CoreText", "Labelled text: Embedding + positions -> 2 Transformer encoder layers -> mean pooling -> classes."),

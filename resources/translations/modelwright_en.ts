@@ -312,7 +312,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Tables: two hidden Dense layers with ReLU and Dropout, then classes or values.</source>
+        <source>Tables: two hidden Dense layers with ReLU and Dropout, then classes (values: one hidden layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

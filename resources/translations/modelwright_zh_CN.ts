@@ -320,8 +320,8 @@
         <translation>经典的 Keras 入门网络：2 个输入 -&gt; Dense(3, relu) -&gt; Dense(1, sigmoid)。</translation>
     </message>
     <message>
-        <source>Tables: two hidden Dense layers with ReLU and Dropout, then classes or values.</source>
-        <translation>表格：两个带 ReLU 和 Dropout 的隐藏 Dense 层，然后输出类别或数值。</translation>
+        <source>Tables: two hidden Dense layers with ReLU and Dropout, then classes (values: one hidden layer).</source>
+        <translation>表格：两个带 ReLU 和 Dropout 的隐藏 Dense 层，然后输出类别（数值：一个隐藏层）。</translation>
     </message>
     <message>
         <source>Images: Conv-BatchNorm-ReLU-Pool blocks, global average pooling, then classes.</source>
