@@ -1,7 +1,8 @@
 """GGUF export checked in llama.cpp itself: greedy tokens and next-token scores equal transformers'.
 
 Builds tiny random Llama, Mistral and Qwen2 folders (64 wide, 2 blocks, grouped-query attention,
-a byte-level BPE tokenizer with a ChatML template), writes each as GGUF (f16 and q8_0), loads
+a byte-level BPE tokenizer with a ChatML template; and a Llama with a SentencePiece-style
+byte-fallback tokenizer), writes each as GGUF (f16 and q8_0), loads
 the file with ``llama-cpp-python`` and compares with ``transformers`` on the same prompt:
 
 * the prompt's token ids (llama.cpp's tokenizer against the Hugging Face one),
@@ -77,11 +78,14 @@ def check(kind: str, quant: str, root: Path) -> bool:
     import numpy as np
 
     from app.core.export.gguf_writer import write_gguf
-    from tests.core.test_gguf_export import _bpe_tokenizer, tiny_llama_family
+    from tests.core.test_gguf_export import _bpe_tokenizer, tiny_byte_fallback_llama, tiny_llama_family
 
     folder = root / kind
     if not folder.exists():
-        tiny_llama_family(folder, kind, _bpe_tokenizer())
+        if kind == "llama-spm":
+            tiny_byte_fallback_llama(folder)
+        else:
+            tiny_llama_family(folder, kind, _bpe_tokenizer())
         _sharpen(folder)
     path = write_gguf(folder, root / f"{kind}-{quant}.gguf", quant=quant).path
     ids, scores, greedy = _reference(folder)
@@ -89,7 +93,7 @@ def check(kind: str, quant: str, root: Path) -> bool:
     diff = float(np.abs(np.asarray(got["scores"]) - scores).max() / np.abs(scores).max())
     same_ids, same_greedy = got["ids"] == ids, got["greedy"] == greedy
     ok = same_ids and same_greedy and diff <= SCORE_TOLERANCE[quant]
-    print(f"{kind:8s} {quant:5s} prompt ids equal: {same_ids}  greedy {NEW_TOKENS} tokens equal: {same_greedy}  "
+    print(f"{kind:9s} {quant:5s} prompt ids equal: {same_ids}  greedy {NEW_TOKENS} tokens equal: {same_greedy}  "
           f"next-token scores max diff {diff:.2e} of the largest (tolerance {SCORE_TOLERANCE[quant]:.0e})  "
           f"{'ok' if ok else 'FAILED'}")
     if not same_greedy:
@@ -112,7 +116,8 @@ def main() -> int:
         print(f"llama-cpp-python not found at {LLAMA_CPP_PYTHON}; set LLAMA_CPP_PYTHON to a Python that has it.")
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        results = [check(kind, quant, Path(tmp)) for kind in ("llama", "mistral", "qwen2") for quant in ("f16", "q8_0")]
+        results = [check(kind, quant, Path(tmp)) for kind in ("llama", "mistral", "qwen2", "llama-spm")
+                   for quant in ("f16", "q8_0")]
     print("all checks passed" if all(results) else "SOME CHECKS FAILED")
     return 0 if all(results) else 1
 

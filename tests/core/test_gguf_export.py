@@ -132,6 +132,24 @@ def test_rotary_permutation_interleaves_the_two_halves_of_each_head():
     assert unpermute_rotary(permute_rotary(rows, 2), 2).tolist() == rows.tolist()
 
 
+
+def test_pre_tokenizer_names_follow_the_split_llama_cpp_must_apply():
+    from app.core.export.gguf_writer import bpe_pre_tokenizer
+
+    def split(regex):
+        return {"pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+            {"type": "Split", "pattern": {"Regex": regex}, "behavior": "Isolated"},
+            {"type": "ByteLevel", "add_prefix_space": False, "use_regex": False}]}}
+
+    llama3 = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"
+              r"|\s*[\r\n]+|\s+(?!\S)|\s+")
+    qwen2 = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*"
+             r"|\s*[\r\n]+|\s+(?!\S)|\s+")
+    assert bpe_pre_tokenizer(split(llama3)) == "llama-bpe"
+    assert bpe_pre_tokenizer(split(qwen2)) == "qwen2"
+    assert bpe_pre_tokenizer({"pre_tokenizer": {"type": "ByteLevel", "use_regex": True}}) == "gpt-2"
+    assert bpe_pre_tokenizer(split(r"\w+")) == "default"
+
 def test_modelfile_converts_chatml_and_says_when_a_template_cannot_be(folders):
     from app.core.export.formats.gguf import modelfile_text
     from app.core.export.gguf_writer import GGUFSummary

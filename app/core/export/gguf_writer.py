@@ -326,7 +326,7 @@ def write_gguf(folder: str | os.PathLike, out: str | os.PathLike, *, quant: str 
     arch, permute = gguf_architecture(config)
     name_map = _tensor_map(arch, int(config["num_hidden_layers"]))
     partial = out.with_name(out.name + ".partial")
-    writer = gguf.GGUFWriter(str(partial), arch)
+    writer = gguf.GGUFWriter(str(partial), arch, use_temp_file=True)  # tensors spill to disk, not memory
     try:
         _add_hparams(writer, config, name or folder.name, quant)
         model, template, stops = _add_tokenizer(writer, folder, config)
