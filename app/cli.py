@@ -214,6 +214,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(json.dumps(table.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(format_layer_table(table))
+        from app.core.finetune.chat_project import describe_chat_project
+
+        for line in describe_chat_project(project):
+            print(line)
     if table.errors:
         for _node_id, message in table.errors:
             print(f"error: {message}", file=sys.stderr)

@@ -83,3 +83,19 @@ def plan_chat_project(*, base: str | None, data: Path | None, folder: Path, stra
     if strategy == "lora":
         lines.append(f"LoRA on: {node.params.get('target_modules')}.")
     return FinetunePlan(project, lines + notes + list(prepared.warnings), len(prepared.train), info)
+
+
+def describe_chat_project(project) -> list[str]:
+    """What ``validate`` adds for a chat project: the data format, the chat template, the LoRA targets."""
+    finetune = getattr(project, "finetune", None) or {}
+    chat = finetune.get("chat")
+    if finetune.get("template") != TEMPLATE or not isinstance(chat, dict):
+        return []
+    from app.core.finetune.chat_data import FORMAT_TITLES
+
+    template = "the base's own" if chat.get("template") == "base" else "ChatML (the base has none)"
+    lines = [f"Chat data: {FORMAT_TITLES.get(chat.get('format'), chat.get('format'))}; chat template: {template}."]
+    node = project.graph.node(finetune.get("node", "base_lm"))
+    if node.params.get("strategy") == "lora":
+        lines.append(f"LoRA on: {node.params.get('target_modules')} (node '{node.id}', option target_modules).")
+    return lines
