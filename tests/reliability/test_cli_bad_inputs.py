@@ -110,14 +110,18 @@ def _damage(run: Path, case: str, marker: Path) -> None:
     if case == "empty_dir":
         shutil.rmtree(run)
         run.mkdir()
-    elif case == "no_weights":
-        (run / "model.safetensors").unlink()
-    elif case == "pickle_weights":
-        write_code_pickle(run / "model.safetensors", marker)
-    elif case == "torch_pickle_weights":
-        write_code_pickle(run / "model.safetensors", marker, torch_format=True)
-    elif case == "truncated_weights":
-        (run / "model.safetensors").write_bytes((run / "model.safetensors").read_bytes()[:100])
+    elif case.endswith("_weights"):  # both weights a run offers: the final ones and the best checkpoint
+        for weights in (run / "model.safetensors", run / "checkpoints" / "best.pt"):
+            if case == "no_weights":
+                weights.unlink()
+            elif case == "pickle_weights":
+                write_code_pickle(weights, marker)
+            elif case == "torch_pickle_weights":
+                write_code_pickle(weights, marker, torch_format=True)
+            elif case == "truncated_weights":
+                weights.write_bytes(weights.read_bytes()[:100])
+            else:
+                raise AssertionError(case)
     elif case == "garbage_preprocessor":
         (run / "preprocessor.json").write_text("{]")
     elif case == "list_preprocessor":
