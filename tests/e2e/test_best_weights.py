@@ -157,3 +157,17 @@ def test_the_regression_default_is_no_worse_than_ridge(tmp_path):
 
     result = compare(seeds=5, folder=tmp_path)
     assert statistics.mean(result["network"]) >= statistics.mean(result["ridge"]), result
+
+
+def test_a_project_without_validation_data_trains_all_its_epochs_and_uses_its_final_weights(tmp_path, caplog):
+    project = digits_project(tmp_path, epochs=3)
+    d = json.loads(project.read_text(encoding="utf-8"))
+    d["data"]["split"]["ratios"] = {"train": 0.9, "val": 0.0, "test": 0.1}
+    project.write_text(json.dumps(d), encoding="utf-8")
+    assert d["training"]["early_stopping"]["monitor"] == "val_loss"  # on, with nothing to watch
+    run = train_project(project, out=tmp_path / "run")
+    summary = read_summary(run)
+    assert summary["status"] == "completed" and summary["epochs_completed"] == 3
+    assert "no validation data" in caplog.text
+    result = evaluate_run(run)
+    assert result["weights"] == "final" and result["data"] == "test"
