@@ -302,8 +302,8 @@ class CheckpointConfig:
     (0 = off), so a crash loses at most one epoch. ``epoch_min_seconds`` (default 0: off)
     skips epoch ends closer than that to the previous save, for runs of thousands of tiny
     epochs where saving would cost more than training (the final checkpoint is always
-    written). A new best is kept in memory when it comes that quickly and written at the
-    next chance or at the end.
+    written). ``best.pt`` is written at once whenever the watched metric improves, whatever
+    these settings: evaluate, predict and export read it.
     """
 
     every_n_batches: int = 0
