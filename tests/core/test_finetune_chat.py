@@ -214,3 +214,64 @@ def test_a_remote_code_base_is_refused_without_a_prompt(area, monkeypatch):
         create_finetune_project("finetune-chat", base=str(evil), data=data, target=None,
                                 out=area["root"] / "evil.mwproj")
     assert not marker.exists() and not (area["root"] / "evil.mwproj").exists()
+
+
+def _write(path, text: str | bytes):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+#: Chat data a user may really have: each must end in one line, exit 1, and no project file.
+BAD_DATA = {
+    "broken-jsonl": ("broken.jsonl", '{"messages": [{"role": "user", "content": "hi"}\n{"oops"\n', "cannot be read"),
+    "empty-file": ("empty.jsonl", "", "cannot be read|no examples"),
+    "text-file": ("notes.txt", "hello there\n", "use .json, .jsonl, .csv or .parquet"),
+    "messages-not-a-list": ("str.jsonl", '{"messages": "hello"}\n', "must be a list of turns"),
+    "unknown-speaker": ("robot.jsonl", '{"conversations": [{"from": "robot", "value": "x"}]}\n', "'robot'"),
+    "no-replies": ("quiet.jsonl", '{"instruction": "a", "input": "", "output": ""}\n', "(?i)no example .* reply"),
+    "csv-non-json-cell": ("cells.csv", "messages\nnot json at all\n", "must be a list of turns"),
+    "garbage-parquet": ("junk.parquet", b"\x00\x01not parquet\xff" * 20, "cannot be read"),
+    "json-object": ("obj.json", '{"a": 1, "b": 2}', "columns found: a, b"),
+    "turn-not-a-dict": ("turns.jsonl", '{"messages": ["hi", "there"]}\n', "role"),
+    "null-rows": ("nulls.jsonl", '{"messages": null}\n', "must be a list of turns"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_DATA), ids=list(BAD_DATA))
+def test_bad_chat_data_ends_in_one_line(area, case, capsys):
+    from app.cli import main
+
+    name, content, message = BAD_DATA[case]
+    data = _write(area["root"] / "bad" / case / name, content)
+    out = data.parent / "p.mwproj"
+    assert main(["new", "--template", "finetune-chat", "--base", str(area["qwen"]), "--data", str(data),
+                 "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: ") and "unexpected" not in err, err
+    import re
+
+    assert re.search(message, err), err
+    assert not out.exists()
+
+
+def test_bad_bases_and_settings_end_in_one_line(area, capsys, tmp_path):
+    from app.cli import main
+    from tests.core.test_finetune_support import tiny_bert
+
+    data = write_chat_data(tmp_path, "alpaca", n=20)
+    bert = tiny_bert(tmp_path / "bert")
+    cases = [(["--base", str(bert)], "text encoder"), ([], "needs --base"),
+             (["--base", str(tmp_path / "nowhere")], "nowhere")]
+    for extra, message in cases:
+        assert main(["new", "--template", "finetune-chat", "--data", str(data), "--out",
+                     str(tmp_path / "p.mwproj"), *extra]) == 1
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and message in err and "unexpected" not in err, err
+    with pytest.raises(SystemExit) as ended:  # argparse: at least 1, in one line
+        main(["chat", str(tmp_path), "--max-tokens", "0"])
+    err = capsys.readouterr().err.strip()
+    assert ended.value.code == 1 and len(err.splitlines()) == 1 and "at least 1" in err

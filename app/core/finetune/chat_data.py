@@ -70,15 +70,23 @@ def _load_rows(path: Path, kind: str) -> list[dict]:
     import datasets
 
     datasets.disable_progress_bars()
+    datasets.logging.set_verbosity(datasets.logging.CRITICAL)  # the one-line error below says it all
     try:
         with tempfile.TemporaryDirectory(prefix="mw-chat-") as cache:
             table = datasets.load_dataset(kind, data_files=str(path), split="train", cache_dir=cache,
                                           keep_in_memory=True)
             return table.to_list()
     except Exception as exc:  # noqa: BLE001 - datasets/pyarrow raise many types for a malformed file
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-        raise FinetuneError(f"'{path.name}' cannot be read as {kind.upper()} chat data ({first}); check the "
-                            "file.") from None
+        raise FinetuneError(f"'{path.name}' cannot be read as {kind.upper()} chat data ({_root_cause(exc)}); "
+                            "check the file.") from None
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost error's first line (datasets wraps the parser's own message)."""
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        exc = exc.__cause__ or exc.__context__
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return text.replace(str(Path.cwd()), ".")[:200]
 
 
 def detect_format(columns: list[str], file_name: str) -> str:
