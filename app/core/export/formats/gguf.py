@@ -123,6 +123,10 @@ class GGUFExporter(Exporter):
         from app.core.export.gguf_writer import ARCHITECTURES
 
         node = _causal_node(run)
+        try:
+            import gguf  # noqa: F401
+        except ImportError:
+            raise ExportError("The gguf format needs the 'gguf' package: pip install -c constraints.txt gguf") from None
         model_type = getattr(run.model[node.id], "model_type", "")
         if model_type not in ARCHITECTURES:
             raise ExportError(f"The gguf format writes language models fine-tuned from a Llama-family base (llama, "
