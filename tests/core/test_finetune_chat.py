@@ -7,9 +7,11 @@ tokenizer trained on the spot; the task is reversing three words.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -275,3 +277,17 @@ def test_bad_bases_and_settings_end_in_one_line(area, capsys, tmp_path):
         main(["chat", str(tmp_path), "--max-tokens", "0"])
     err = capsys.readouterr().err.strip()
     assert ended.value.code == 1 and len(err.splitlines()) == 1 and "at least 1" in err
+
+
+def test_chat_refuses_a_run_not_trained_on_chats_in_one_line(chat_run, capsys, monkeypatch):
+    from app.cli import main
+
+    root, _, _, run = chat_run
+    plain = Path(shutil.copytree(run, root / "plain-lm-run"))
+    raw = json.loads((plain / "project.mwproj").read_text(encoding="utf-8"))
+    raw["finetune"]["template"] = "finetune-lm"
+    (plain / "project.mwproj").write_text(json.dumps(raw), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hello\n"))
+    assert main(["chat", str(plain)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "'finetune-chat'" in err and len(err.splitlines()) == 1
