@@ -128,6 +128,9 @@ def _training_section(run, has_curve: bool) -> list[str]:
     metrics = [[k, _num(v)] for k, v in final.items() if k not in ("epoch", "step", "seconds")]
     if metrics:
         lines += ["", "### Final metrics", "", *_table(["metric", "value"], metrics)]
+        if (s or {}).get("positive_class") is not None:
+            lines += ["", f"F1, precision and recall are of the positive class "
+                          f"{markdown_code(s['positive_class'])} (`f1_macro`, when listed, averages both classes)."]
     best = (s or {}).get("best") or {}
     if best.get("monitor"):
         lines += ["", f"Best {markdown_text(best['monitor'])}: {markdown_text(_num(best.get('value')))} "

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.document import ProjectDocument
+from app.core.run_weights import has_trained_weights
 from app.core.train.run_history import list_runs
 from app.ui.core_texts import core_text
 
@@ -147,7 +148,7 @@ class ExportView(QWidget):
         self._loaded = True
         folder = self._document.base_dir if self._document.path else None
         runs = list_runs(folder) if folder else []
-        self._runs = [(run.path, run.summary) for run in runs if (run.path / "model.safetensors").is_file()]
+        self._runs = [(run.path, run.summary) for run in runs if has_trained_weights(run.path)]
         self.run_combo.blockSignals(True)
         self.run_combo.clear()
         for path, summary in self._runs:
