@@ -7,7 +7,7 @@ the file with ``llama-cpp-python`` and compares with ``transformers`` on the sam
 
 * the prompt's token ids (llama.cpp's tokenizer against the Hugging Face one),
 * the next-token scores after the prompt (largest difference, relative to the largest score),
-* the greedy continuation of 16 tokens.
+* the greedy continuation of 16 tokens (all of them for f16; q8_0 may part after the first).
 
 llama-cpp-python is not a Modelwright dependency (it compiles llama.cpp), so it runs in its own
 environment, named by ``LLAMA_CPP_PYTHON`` (default ``/tmp/llamacpp-venv/bin/python``), in a
@@ -30,6 +30,8 @@ NEW_TOKENS = 16
 LLAMA_CPP_PYTHON = os.environ.get("LLAMA_CPP_PYTHON", "/tmp/llamacpp-venv/bin/python")
 # q8_0 rounds every weight, which moves the scores of a random model by a few percent of their range.
 SCORE_TOLERANCE = {"f16": 0.01, "q8_0": 0.05}
+# f16 must continue exactly as transformers; q8_0's rounding may flip a later near-tie of a random model.
+NEEDED_GREEDY = {"f16": NEW_TOKENS, "q8_0": 1}
 
 _CHILD = r"""
 import json, sys
@@ -91,12 +93,13 @@ def check(kind: str, quant: str, root: Path) -> bool:
     ids, scores, greedy = _reference(folder)
     got = _in_llama_cpp(path)
     diff = float(np.abs(np.asarray(got["scores"]) - scores).max() / np.abs(scores).max())
-    same_ids, same_greedy = got["ids"] == ids, got["greedy"] == greedy
-    ok = same_ids and same_greedy and diff <= SCORE_TOLERANCE[quant]
-    print(f"{kind:9s} {quant:5s} prompt ids equal: {same_ids}  greedy {NEW_TOKENS} tokens equal: {same_greedy}  "
-          f"next-token scores max diff {diff:.2e} of the largest (tolerance {SCORE_TOLERANCE[quant]:.0e})  "
-          f"{'ok' if ok else 'FAILED'}")
-    if not same_greedy:
+    same_ids = got["ids"] == ids
+    shared = next((i for i, (a, b) in enumerate(zip(got["greedy"], greedy)) if a != b), NEW_TOKENS)
+    ok = same_ids and shared >= NEEDED_GREEDY[quant] and diff <= SCORE_TOLERANCE[quant]
+    print(f"{kind:9s} {quant:5s} prompt ids equal: {same_ids}  greedy tokens equal: {shared}/{NEW_TOKENS} "
+          f"(needed {NEEDED_GREEDY[quant]})  next-token scores max diff {diff:.2e} of the largest "
+          f"(tolerance {SCORE_TOLERANCE[quant]:.0e})  {'ok' if ok else 'FAILED'}")
+    if shared < NEW_TOKENS:
         print(f"    transformers {greedy}\n    llama.cpp    {got['greedy']}")
     return ok
 
