@@ -10,12 +10,11 @@ import json
 import shutil
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from app.cli import main
-from tests.reliability.corpus import _valid_project, data_corpus, files_under, project_corpus, write_code_pickle
+from tests.reliability.cli_checks import run_cli, train_table_run
+from tests.reliability.corpus import _valid_project, data_corpus, project_corpus, write_code_pickle
 
 
 @pytest.fixture(scope="module")
@@ -36,27 +35,7 @@ def corpus(area, marker) -> dict[str, dict[str, Path]]:
 @pytest.fixture(scope="module")
 def good_run(area) -> Path:
     """A trained two-class table run (one epoch of a tiny MLP)."""
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"a": rng.random(60), "b": rng.random(60), "label": rng.choice(["x", "y"], 60)})
-    frame.to_csv(area / "good.csv", index=False)
-    assert main(["new", "--template", "mlp", "--data", str(area / "good.csv"), "--target", "label",
-                 "--out", str(area / "good.mwproj")]) == 0
-    assert main(["train", str(area / "good.mwproj"), "--epochs", "1", "--out", str(area / "run")]) == 0
-    return area / "run"
-
-
-def run_cli(capsys, args, watch: Path) -> str:
-    """Run ``main.py args``; assert exit 1, one plain error line, and no file added or removed."""
-    capsys.readouterr()
-    before = files_under(watch)
-    code = main([str(a) for a in args])
-    err = capsys.readouterr().err.strip()
-    assert code == 1, f"{args}: exit {code}, stderr {err!r}"
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert "unexpected" not in err and "Traceback" not in err, err
-    assert files_under(watch) == before, f"{args} changed the files on disk"
-    return lines[0]
+    return train_table_run(area)["run"]
 
 
 DATA_CASES = ["empty.csv", "fake.parquet", "fake.xlsx", "garbage.csv", "header_only.csv", "numeric_with_text.csv",

@@ -15,14 +15,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 import torch
 
 from app.cli import main
 from tests.reliability.corpus import _valid_project, files_under
-from tests.reliability.test_cli_bad_inputs import run_cli
+from tests.reliability.cli_checks import run_cli, train_table_run
 
 
 def one_line(capsys, args) -> str:
@@ -43,13 +41,7 @@ def area(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def good(area) -> dict[str, Path]:
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"a": rng.random(60), "b": rng.random(60), "label": rng.choice(["x", "y"], 60)})
-    frame.to_csv(area / "good.csv", index=False)
-    assert main(["new", "--template", "mlp", "--data", str(area / "good.csv"), "--target", "label",
-                 "--out", str(area / "good.mwproj")]) == 0
-    assert main(["train", str(area / "good.mwproj"), "--epochs", "1", "--out", str(area / "run")]) == 0
-    return {"csv": area / "good.csv", "project": area / "good.mwproj", "run": area / "run"}
+    return train_table_run(area)
 
 
 # ------------------------------------------------------------------------------ a full disk

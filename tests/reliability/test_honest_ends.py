@@ -37,7 +37,7 @@ from app.core.train.checkpoint import load_checkpoint
 from app.core.train.cli_progress import TextProgress
 from app.core.train.config import TrainConfig
 from app.core.train.engine import Trainer
-from tests.reliability.corpus import files_under
+from tests.reliability.cli_checks import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,20 +56,6 @@ def write_table(path: Path, bad: dict[int, str] | None = None, n: int = 80, seed
         rows.append(f"{cell},{b:.4f},{'x' if a + b > 0 else 'y'}")
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
-
-
-def cli_error(capsys, args, watch: Path) -> str:
-    """Run ``main.py args``: exit 1, one plain error line, nothing added to or removed from ``watch``."""
-    capsys.readouterr()
-    before = files_under(watch)
-    code = main([str(a) for a in args])
-    err = capsys.readouterr().err.strip()
-    assert code == 1, f"{args}: exit {code}, stderr {err!r}"
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert "unexpected" not in err and "RuntimeWarning" not in err, err
-    assert files_under(watch) == before, f"{args} changed the files on disk"
-    return lines[0]
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +94,7 @@ def test_new_refuses_values_a_float32_cannot_hold_naming_column_rows_and_count(c
     folder.mkdir()
     data = write_table(folder / "data.csv", {3: BAD_VALUES[kind], 10: BAD_VALUES[kind]})
     out = folder / "p.mwproj"
-    line = cli_error(capsys, ["new", "--template", "mlp", "--data", data, "--target", "label", "--out", out], folder)
+    line = run_cli(capsys, ["new", "--template", "mlp", "--data", data, "--target", "label", "--out", out], folder)
     assert "Column 'a' of 'data.csv' holds 2 values" in line, line
     assert "rows 4, 11" in line and "lines 5, 12" in line, line
     assert "data.preparation.non_finite" in line and '"missing"' in line, line
@@ -121,14 +107,14 @@ def test_train_predict_and_evaluate_refuse_such_values(capsys, area, good_projec
     data = write_table(folder / "new.csv", {2: "inf", 5: "-inf", 6: "1e400", 7: "9" * 5_000_000, 40: "inf",
                                             41: "inf", 60: "5e38"})
     project = project_reading(folder, good_project, data, "bad.mwproj")
-    line = cli_error(capsys, ["train", project, "--out", folder / "run"], folder)
+    line = run_cli(capsys, ["train", project, "--out", folder / "run"], folder)
     assert "Column 'a' of 'new.csv' holds 7 values" in line and "rows 3, 6, 7, 8, 41 and 2 more" in line, line
     assert not (folder / "run").exists()
     out = folder / "predictions.csv"
-    line = cli_error(capsys, ["predict", good_run, "--data", data, "--out", out], folder)
+    line = run_cli(capsys, ["predict", good_run, "--data", data, "--out", out], folder)
     assert "holds 7 values" in line and "rows 3, 6, 7, 8, 41" in line and "cannot predict" in line, line
     assert not out.exists()  # never a silent class 0 with empty probabilities
-    line = cli_error(capsys, ["evaluate", good_run, "--data", data], folder)
+    line = run_cli(capsys, ["evaluate", good_run, "--data", data], folder)
     assert "holds 7 values" in line and "rows 3, 6, 7, 8, 41" in line, line
 
 
@@ -326,10 +312,10 @@ def test_ctrl_c_stops_with_exit_130_a_checkpoint_and_no_final_model(capsys, area
     assert not paths.weights.exists()  # nothing that passes for a finished model
 
     # the half-trained final weights are never handed out; the best checkpoint so far is, and says so
-    line = cli_error(capsys, ["export", run, "--format", "safetensors", "--out", folder / "export", "--weights",
-                              "final"], folder)
+    line = run_cli(capsys, ["export", run, "--format", "safetensors", "--out", folder / "export", "--weights",
+                             "final"], folder)
     assert "no final weights" in line and "--resume" in line, line
-    cli_error(capsys, ["evaluate", run, "--weights", "final"], folder)
+    run_cli(capsys, ["evaluate", run, "--weights", "final"], folder)
     if paths.best_checkpoint.is_file():
         assert main(["export", str(run), "--format", "safetensors", "--out", str(folder / "best-so-far")]) == 0
         assert "the run was stopped before the end" in (folder / "best-so-far" / "README.md").read_text("utf-8")

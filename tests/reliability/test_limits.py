@@ -16,7 +16,7 @@ import pytest
 
 from app.cli import main
 from tests.reliability.corpus import _valid_project
-from tests.reliability.test_cli_bad_inputs import run_cli
+from tests.reliability.cli_checks import run_cli
 from tests.ui.conftest import wait_for_job
 
 GB = 10**9

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from app.cli import main
+from tests.reliability.cli_checks import run_cli
 
 FAKE_EXPORT = {"format_version": 1, "producer": "Modelwright", "format": "safetensors"}
 
@@ -53,18 +54,8 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 
 
 def refused(capsys, args, *watch: Path) -> str:
-    """Run ``main.py args``: exit 1, one plain ``error:`` line, nothing under ``watch`` changed."""
-    before = [snapshot(w) for w in watch]
-    capsys.readouterr()
-    code = main([str(a) for a in args])
-    err = capsys.readouterr().err.strip()
-    assert code == 1, f"{args}: exit {code}, stderr {err!r}"
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert "unexpected" not in err and "Traceback" not in err, err
-    for w, old in zip(watch, before):
-        assert snapshot(w) == old, f"{args} changed files under {w}"
-    return lines[0]
+    """Run ``main.py args``: one plain ``error:`` line, and every file under ``watch`` kept byte for byte."""
+    return run_cli(capsys, args, *watch, snapshot=snapshot)
 
 
 def plant_export_manifest(folder: Path) -> None:

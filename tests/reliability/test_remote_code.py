@@ -23,7 +23,7 @@ import pytest
 
 from app.cli import main
 from tests.core.test_finetune_support import corpus_text, sentiment_csv, tiny_bert, tiny_gpt2
-from tests.reliability.test_cli_bad_inputs import run_cli
+from tests.reliability.cli_checks import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMPT = "Do you wish to run the custom code"
