@@ -45,10 +45,10 @@ EXPORT_FORMATS = (
     QT_TRANSLATE_NOOP("CoreText", "For fine-tuned Hugging Face models: a folder that transformers loads (from_pretrained)."),
     QT_TRANSLATE_NOOP("CoreText", "torchrun training bundle"),
     QT_TRANSLATE_NOOP("CoreText", "project, data reference, launch.sh and the Modelwright core: train on several GPUs or machines with torchrun (DistributedDataParallel)."),
-    QT_TRANSLATE_NOOP("CoreText", "GGUF (llama.cpp, Ollama)"),
-    QT_TRANSLATE_NOOP("CoreText", "For language models fine-tuned from a Llama-family base: one GGUF file and an Ollama Modelfile."),
     QT_TRANSLATE_NOOP("CoreText", "LoRA adapter (peft)"),
     QT_TRANSLATE_NOOP("CoreText", "For LoRA fine-tuned language models: the adapter alone, loaded on the base with peft."),
+    QT_TRANSLATE_NOOP("CoreText", "GGUF (llama.cpp, Ollama)"),
+    QT_TRANSLATE_NOOP("CoreText", "For language models fine-tuned from a Llama-family base: one GGUF file and an Ollama Modelfile."),
 )
 
 TEMPLATES = (

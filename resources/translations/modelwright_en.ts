@@ -41,6 +41,17 @@
     </message>
 </context>
 <context>
+    <name>AutoAnswer</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>note: dialog “{title}” answered “{choice}” without waiting (unattended run): {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Dismiss</source>
@@ -300,6 +311,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>LoRA adapter (peft)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For LoRA fine-tuned language models: the adapter alone, loaded on the base with peft.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>GGUF (llama.cpp, Ollama)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -337,6 +356,10 @@
     </message>
     <message>
         <source>Text generation: continue a pretrained GPT-style model (a Hugging Face folder) on your text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chat: teach a pretrained causal language model (Llama, Qwen2 ... folder) to answer, from Alpaca, ShareGPT or messages data, with LoRA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -41,6 +41,17 @@
     </message>
 </context>
 <context>
+    <name>AutoAnswer</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>note: dialog “{title}” answered “{choice}” without waiting (unattended run): {text}</source>
+        <translation>注意：对话框“{title}”未等待即已回答“{choice}”（无人值守运行）：{text}</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Dismiss</source>
