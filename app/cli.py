@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=_positive_float)
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     p.add_argument("--seed", type=int)
-    p.add_argument("--out", type=Path, help="run directory to create (default: runs/<project>-<time>)")
+    p.add_argument("--out", type=Path, help="run directory to create (default: runs/<project>/<time>)")
     p.add_argument("--resume", type=Path, metavar="RUN_DIR", help="continue an interrupted run")
     p.set_defaults(handler=_cmd_train)
 
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=_positive_float, metavar="MIN", help="stop starting trials after MIN minutes")
     p.add_argument("--strategy", choices=("grid", "random", "tpe"), default="tpe",
                    help="how trials are chosen (default tpe)")
-    p.add_argument("--out", type=Path, help="search folder (default: runs/<project>-search-<time>)")
+    p.add_argument("--out", type=Path, help="search folder (default: runs/<project>/search-<time>)")
     p.set_defaults(handler=_cmd_search)
 
     p = sub.add_parser("evaluate", help="print a run's metrics as JSON")

@@ -87,11 +87,13 @@ def run_paths(run_dir: str | os.PathLike) -> RunPaths:
 
 
 def default_run_dir(project_path: str | os.PathLike, now: datetime | None = None, *, kind: str = "") -> Path:
-    """``runs/<project-stem>[-<kind>]-<YYYYmmdd-HHMMSS>`` next to the project file (never an existing one)."""
+    """``runs/<project-stem>/[<kind>-]<YYYYmmdd-HHMMSS>`` next to the project file (never an
+    existing one): each project of a folder keeps its runs in its own subfolder, so two projects
+    saved side by side never list each other's runs."""
     project_path = Path(project_path)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    label = f"{project_path.stem}-{kind}" if kind else project_path.stem
-    base = project_path.resolve().parent / "runs" / f"{label}-{stamp}"
+    label = f"{kind}-{stamp}" if kind else stamp
+    base = project_path.resolve().parent / "runs" / project_path.stem / label
     candidate, n = base, 2
     while candidate.exists():
         candidate = base.with_name(f"{base.name}-{n}")

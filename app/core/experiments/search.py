@@ -118,7 +118,7 @@ def trial_name(number: int) -> str:
 
 
 def default_study_dir(project_path: str | os.PathLike, now: datetime | None = None) -> Path:
-    """``runs/<project>-search-<time>`` next to the project file."""
+    """``runs/<project>/search-<time>`` next to the project file."""
     return default_run_dir(project_path, now, kind="search")
 
 

@@ -1,13 +1,14 @@
 """The runs of a project (its ``runs/`` folder) for the run history: list, compare, rename, delete.
 
-Qt-free so the CLI or a script can use it too. A run is any folder under ``runs/`` holding
-a ``project.mwproj``; one still training (no summary yet) is listed with status
-``running``. A long session piles up hundreds of runs, so :class:`RunIndex` re-reads only the
+Qt-free so the CLI or a script can use it too. A run is any folder under ``runs/`` (or, for a
+project, under ``runs/<project-stem>/``) holding a ``project.mwproj``; one still training (no
+summary yet) is listed with status ``running``. Projects saved in one folder share its
+``runs/``: given the project, only its own runs are listed (see :func:`belongs_to`). A long session piles up hundreds of runs, so :class:`RunIndex` re-reads only the
 runs whose files changed since it last looked.
 
 Example::
 
-    for run in list_runs(Path("iris.mwproj").parent):
+    for run in list_runs(Path("iris.mwproj").parent, project=Path("iris.mwproj")):
         print(run.name, run.status, run.final.get("val_accuracy"))
     settings_diff(a.settings, b.settings)    # [("optimizer.lr", 0.001, 0.01), ...]
 
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from app.core.errors import ModelwrightError
 from app.core.runs import read_metrics, run_paths
+from app.core.safety.output_paths import RUN_MARKER
 
 RUNS_FOLDER = "runs"
 _BAD_NAME = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
@@ -47,6 +49,8 @@ class RunInfo:
     best: dict = field(default_factory=dict)
     summary: dict = field(default_factory=dict)
     modified: float = 0.0
+    source_project: str | None = None  # the project file its marker names (absolute), if any
+    project_name: str | None = None  # the "name" in its project.mwproj, if any
 
     def metrics(self) -> list[dict[str, float]]:
         """The rows of the run's metrics.csv (for overlaying its curves)."""
@@ -76,14 +80,39 @@ def read_run(path: Path) -> RunInfo | None:
     # The diagnosis is most of a summary and is read from the run itself when shown; a list
     # of hundreds of runs need not hold it.
     summary.pop("diagnosis", None)
+    source = _read_json(paths.root / RUN_MARKER).get("project")
+    name = project.get("name")
     return RunInfo(path=paths.root, name=paths.root.name, status=status,
                    settings=project.get("training") or {}, final=summary.get("final") or {},
-                   best=best, summary=summary, modified=modified)
+                   best=best, summary=summary, modified=modified,
+                   source_project=source if isinstance(source, str) and source else None,
+                   project_name=name.strip() if isinstance(name, str) and name.strip() else None)
 
 
-def list_runs(project_folder: str | os.PathLike) -> list[RunInfo]:
-    """The runs under ``project_folder/runs``, newest first."""
-    return RunIndex().scan(project_folder)
+def belongs_to(run: RunInfo, project: str | os.PathLike, project_name: str | None = None) -> bool:
+    """Whether ``run`` was trained from ``project`` (a project file beside its ``runs/``).
+
+    In order: the project file the run's marker names, when that file is still beside the
+    project; the ``runs/<stem>/`` subfolder it lies in; the name in its ``project.mwproj``
+    (runs of older versions, all in ``runs/``). A run that says none of these is listed for
+    every project of the folder rather than hidden."""
+    project = Path(project).resolve()
+    if run.source_project is not None:
+        source = Path(run.source_project)
+        if source.parent == project.parent and source.is_file():
+            return source.name == project.name
+    runs_root = project.parent / RUNS_FOLDER
+    if run.path.parent != runs_root and run.path.parent.parent == runs_root:
+        return run.path.parent.name == project.stem
+    if run.project_name is not None and project_name:
+        return run.project_name == project_name.strip()
+    return True
+
+
+def list_runs(project_folder: str | os.PathLike, project: str | os.PathLike | None = None,
+              project_name: str | None = None) -> list[RunInfo]:
+    """The runs under ``project_folder/runs``, newest first; given ``project``, only its own."""
+    return RunIndex().scan(project_folder, project, project_name)
 
 
 def _newest_first(runs) -> list[RunInfo]:
@@ -111,18 +140,36 @@ class RunIndex:
     def __init__(self) -> None:
         self._entries: dict[Path, tuple[tuple, RunInfo]] = {}
         self.reads = 0  # runs read from disk so far (what the cache saves is visible in tests)
+        self._root: Path | None = None
+        self._project: Path | None = None
+        self._project_name: str | None = None
 
-    def scan(self, project_folder: str | os.PathLike) -> list[RunInfo]:
-        """The runs under ``project_folder/runs``, newest first."""
-        root = Path(project_folder).resolve() / RUNS_FOLDER
-        folders = [p for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+    def scan(self, project_folder: str | os.PathLike, project: str | os.PathLike | None = None,
+             project_name: str | None = None) -> list[RunInfo]:
+        """The runs under ``project_folder/runs``, newest first. Given ``project`` (its file),
+        also those under ``runs/<project-stem>/``, and only the project's own (:func:`belongs_to`)."""
+        self._root = Path(project_folder).resolve() / RUNS_FOLDER
+        self._project = Path(project).resolve() if project is not None else None
+        self._project_name = project_name
+        folders = _run_candidates(self._root)
+        if self._project is not None:
+            folders += _run_candidates(self._root / self._project.stem)
         entries: dict[Path, tuple[tuple, RunInfo]] = {}
         for folder in folders:
             entry = self._read_if_changed(folder)
             if entry is not None:
                 entries[folder] = entry
         self._entries = entries
-        return _newest_first(info for _, info in entries.values())
+        return _newest_first(info for _, info in entries.values() if self.lists(info))
+
+    def lists(self, run: RunInfo) -> bool:
+        """Whether the last :meth:`scan` would list ``run`` (its folder and its project)."""
+        if self._root is None:
+            return False
+        if self._project is None:
+            return run.path.parent == self._root
+        return (run.path.parent in (self._root, self._root / self._project.stem)
+                and belongs_to(run, self._project, self._project_name))
 
     def update(self, run_dir: str | os.PathLike) -> RunInfo | None:
         """Re-read one run (None when it is not, or no longer, a run folder)."""
@@ -144,6 +191,13 @@ class RunIndex:
         info = read_run(folder)
         self.reads += 1
         return None if info is None else (signature, info)
+
+
+def _run_candidates(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
+    except OSError:
+        return []
 
 
 def flatten(settings: dict, prefix: str = "") -> dict:
@@ -191,8 +245,10 @@ def rename_run(path: str | os.PathLike, new_name: str) -> Path:
 
 
 def delete_run(path: str | os.PathLike) -> None:
-    """Delete a run folder; refuses anything that is not a run folder under ``runs/``."""
+    """Delete a run folder; refuses anything that is not a run folder under ``runs/`` (or a
+    project's ``runs/<stem>/``)."""
     path = Path(path)
-    if path.parent.name != RUNS_FOLDER or not run_paths(path).project.is_file():
+    under_runs = RUNS_FOLDER in (path.parent.name, path.parent.parent.name)
+    if not under_runs or not run_paths(path).project.is_file():
         raise RunHistoryError(f"'{path}' is not a run folder of a project; nothing was deleted.")
     shutil.rmtree(path)

@@ -194,7 +194,8 @@ class EvaluateView(QWidget):
         self._loaded = True
         current = self.run_dir()
         path = self._document.path
-        self._runs = [r.path for r in list_runs(path.parent)] if path is not None else []
+        name = self._document.project.name if self._document.project is not None else None
+        self._runs = [r.path for r in list_runs(path.parent, path, name)] if path is not None else []
         self._runs = [p for p in self._runs if has_trained_weights(p)]
         self.run_combo.blockSignals(True)
         self.run_combo.clear()

@@ -146,8 +146,9 @@ class ExportView(QWidget):
     def refresh(self) -> None:
         """List the runs in the project's runs/ folder (newest first) that have trained weights."""
         self._loaded = True
-        folder = self._document.base_dir if self._document.path else None
-        runs = list_runs(folder) if folder else []
+        path = self._document.path
+        name = self._document.project.name if self._document.project is not None else None
+        runs = list_runs(path.parent, path, name) if path is not None else []
         self._runs = [(run.path, run.summary) for run in runs if has_trained_weights(run.path)]
         self.run_combo.blockSignals(True)
         self.run_combo.clear()

@@ -78,6 +78,8 @@ class RunHistory(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.folder: Path | None = None
+        self.project: Path | None = None
+        self.project_name: str | None = None
         self.index = RunIndex()
         self.model = RunTableModel(self)
         self.table = QTableView()
@@ -128,23 +130,24 @@ class RunHistory(QWidget):
         """The listed runs, newest first (the table's rows)."""
         return self.model.runs
 
-    def set_folder(self, folder: Path | None) -> None:
-        if folder != self.folder:
+    def set_folder(self, folder: Path | None, project: Path | None = None, project_name: str | None = None) -> None:
+        """Show the runs under ``folder/runs``; given the ``project`` file, only its own."""
+        if folder != self.folder or project != self.project:
             self.index = RunIndex()
-        self.folder = folder
+        self.folder, self.project, self.project_name = folder, project, project_name
         self.refresh()
 
     def refresh(self) -> None:
         """List the runs on disk again (new, changed, renamed or deleted folders); keeps the selection."""
         self._keeping_selection(lambda: self.model.set_runs(
-            self.index.scan(self.folder) if self.folder is not None else []))
+            self.index.scan(self.folder, self.project, self.project_name) if self.folder is not None else []))
 
     def update_run(self, run_dir: str | os.PathLike) -> None:
         """One run started or finished: read it again and change its row only."""
         run = self.index.update(run_dir)
         if run is None:
             self._keeping_selection(lambda: self.model.remove_run(Path(run_dir).resolve()))
-        elif self.folder is not None and run.path.parent == (Path(self.folder).resolve() / "runs"):
+        elif self.folder is not None and self.index.lists(run):
             self._keeping_selection(lambda: self.model.put_run(run))
 
     def _keeping_selection(self, change) -> None:

@@ -172,7 +172,9 @@ class TrainView(QWidget):
 
     def _on_document_path_changed(self) -> None:
         path = self._document.path
-        self.history.set_folder(path.parent if path is not None else None)
+        project = self._document.project
+        self.history.set_folder(path.parent if path is not None else None, path,
+                                project.name if project is not None else None)
 
     def _ensure_saved(self) -> bool:
         if self._document.project is None:
