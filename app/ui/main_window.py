@@ -134,7 +134,11 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(K.Undo)
         self.undo_action.setIcon(icon("undo"))
         self.redo_action = self.document.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        self.redo_action.setShortcut(K.Redo)
+        # Both habits redo everywhere: Ctrl+Shift+Z (the platform's) and Ctrl+Y (Windows, Office).
+        redo_keys = QKeySequence.keyBindings(K.Redo)
+        if QKeySequence("Ctrl+Y") not in redo_keys:
+            redo_keys.append(QKeySequence("Ctrl+Y"))
+        self.redo_action.setShortcuts(redo_keys)
         self.redo_action.setIcon(icon("redo"))
         self.mode_group = QActionGroup(self)
         self.mode_group.setExclusive(True)
@@ -187,7 +191,15 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
+        design = self.design_view  # its actions, enabled only on the Design page and when they apply
+        edit_menu.addActions([design.cut_action, design.copy_action, design.paste_action,
+                              design.duplicate_action, design.delete_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(design.select_all_action)
+        edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
+        self.edit_menu = edit_menu
+        design.set_edit_actions_active(self.current_view() == "design")
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addActions(list(self.mode_actions.values()))
         view_menu.addSeparator()
@@ -304,6 +316,7 @@ class MainWindow(QMainWindow):
         self._garbage_collector = GarbageCollector(interval=1.0)
 
     def _on_stack_current_changed(self, index: int) -> None:
+        self.design_view.set_edit_actions_active(VIEWS[index] == "design")
         if VIEWS[index] in DEFERRED_PAGES:
             self._page(VIEWS[index])
 

@@ -3,7 +3,9 @@
 It turns pointer gestures into requests (signals) and leaves the editing to the designer,
 which pushes undo commands; the scene then redraws from the graph's events. While a wire is
 dragged every input port shows whether it would accept it: green ports accept, red ports
-refuse (hover one to read why).
+refuse (hover one to read why). An occupied single-input port accepts a wire too: dropping
+it there replaces the old wire. What a hovered port would do is a passing hint
+(``hint_reported``), cleared when the drag ends; only a refused drop is reported as an outcome.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
-from app.ui.designer.edits import connection_refusal, shape_after_connect, snap
+from app.ui.designer.edits import connection_refusal, displaced_edges, shape_after_connect, snap
 from app.ui.designer.items import NODE_HEIGHT, NODE_WIDTH, EdgeItem, NodeItem, PortItem, PreviewEdge
 from app.ui.designer.scene import DesignerScene
 
@@ -33,6 +35,7 @@ class CanvasView(QGraphicsView):
     layer_dropped = Signal(str, QPointF, str)  # type id, scene position, node under the drop ("" if none)
     nodes_dragged = Signal(dict, object)  # {node id: (x, y)}, drag key (one undo step per drag)
     connection_dropped = Signal(str, str, str)  # source, target, target port
+    connection_refused = Signal(str)  # why the port the wire was dropped on refuses it
     context_menu_requested = Signal(QPoint, str, object)  # global position, node id ("" if none), edge or None
     hint_reported = Signal(str)
     zoom_changed = Signal(float)
@@ -207,7 +210,7 @@ class CanvasView(QGraphicsView):
             if target is not None and target.refusal is None:
                 self.connection_dropped.emit(source, target.node.node_id, target.name)
             elif target is not None:
-                self.hint_reported.emit(target.refusal)
+                self.connection_refused.emit(target.refusal)
             return
         if self._move is not None:
             self._move = None
@@ -240,8 +243,9 @@ class CanvasView(QGraphicsView):
         ancestors = graph.ancestors(source)
         for nid, node in scene.nodes.items():
             for port in node.inputs.values():
-                why = connection_refusal(graph, source, nid, port.name, ancestors)
+                why = connection_refusal(graph, source, nid, port.name, ancestors, replace=True)
                 port.set_state(PortItem.REFUSED if why else PortItem.ALLOWED, why)
+                port.replaces = [] if why else displaced_edges(graph, nid, port.name)
         preview = PreviewEdge()
         scene.addItem(preview)
         start = scene.nodes[source].output.scene_anchor()
@@ -249,7 +253,8 @@ class CanvasView(QGraphicsView):
         self._wire = {"source": source, "preview": preview, "start": start, "hover": None}
 
     def port_near(self, scene_pos: QPointF) -> PortItem | None:
-        """The input port under (or close to) the pointer; over a node body, its best free input."""
+        """The input port under (or close to) the pointer; over a node body, its best input
+        (a free one before one whose wire would be replaced)."""
         radius = 14.0 / max(self.zoom(), 0.2)
         area = QRectF(scene_pos.x() - radius, scene_pos.y() - radius, 2 * radius, 2 * radius)
         ports = [i for i in self.scene().items(area) if isinstance(i, PortItem) and i.is_input]
@@ -257,8 +262,9 @@ class CanvasView(QGraphicsView):
             return min(ports, key=lambda p: (p.scenePos() - scene_pos).manhattanLength())
         node = next((_node_of(i) for i in self.scene().items(scene_pos) if _node_of(i) is not None), None)
         if node is not None and node.inputs:
-            free = [p for p in node.inputs.values() if p.refusal is None]
-            return free[0] if free else next(iter(node.inputs.values()))
+            usable = [p for p in node.inputs.values() if p.refusal is None]
+            free = [p for p in usable if not p.replaces]
+            return (free or usable or list(node.inputs.values()))[0]
         return None
 
     def _update_wire(self, scene_pos: QPointF) -> None:
@@ -275,7 +281,9 @@ class CanvasView(QGraphicsView):
                 else:
                     problem = shape_after_connect(self.designer_scene.graph, wire["source"], port.node.node_id, port.name)
                     port.set_state(PortItem.HOVER_WARN if problem else PortItem.HOVER_OK, None)
-                    self.hint_reported.emit(problem or "")
+                    hints = [self.tr("Dropping here replaces the wire from '{node}'.").format(node=e.source)
+                             for e in port.replaces]
+                    self.hint_reported.emit(" ".join(hints + ([problem] if problem else [])))
         end = port.scene_anchor() if port is not None and port.refusal is None else scene_pos
         ok = None if port is None else port.refusal is None
         wire["preview"].set_ends(wire["start"], end, ok)
@@ -288,6 +296,7 @@ class CanvasView(QGraphicsView):
         for node in self.designer_scene.nodes.values():
             for port in node.inputs.values():
                 port.set_state(PortItem.NORMAL, None)
+                port.replaces = []
         self.hint_reported.emit("")
 
     @property

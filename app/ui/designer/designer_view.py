@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCursor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -31,10 +31,13 @@ from app.core.graph.graph import Edge, Graph, NodeAdded, NodeMoved, NodeRemoved,
 from app.ui.designer.canvas import CanvasView
 from app.ui.designer.commands import GraphEditCommand
 from app.ui.designer.edits import (
+    FRAGMENT_FORMAT,
     Connect,
+    Disconnect,
     EditBuilder,
     MoveNode,
     connection_refusal,
+    displaced_edges,
     copy_fragment,
     paste_fragment,
     snap,
@@ -66,6 +69,8 @@ class DesignerView(QWidget):
         self._dirty = False
         self._shapes_dirty = False
         self._paste_count = 0
+        self._hint_shown = False
+        self._edit_active = True
         self._needs_fit = True
         self._data_info_cache: dict[str, Any] = {}
         self._info_job = None
@@ -99,12 +104,14 @@ class DesignerView(QWidget):
         self.canvas.nodes_dragged.connect(self._on_canvas_nodes_dragged)
         self.canvas.connection_dropped.connect(self._on_canvas_connection_dropped)
         self.canvas.context_menu_requested.connect(self._on_canvas_context_menu_requested)
+        self.canvas.connection_refused.connect(self.report)
         self.canvas.hint_reported.connect(self._on_canvas_hint_reported)
         self.canvas.zoom_changed.connect(self._on_canvas_zoom_changed)
         self.scene.selectionChanged.connect(self._on_scene_selection_changed)
         self.inspector.param_edited.connect(self._on_inspector_param_edited)
         self.summary.node_clicked.connect(self._on_summary_node_clicked)
         self.undo_stack.indexChanged.connect(self._on_undo_stack_index_changed)
+        QApplication.clipboard().dataChanged.connect(self._on_clipboard_data_changed)
         self.set_project(project)
 
     # --- construction ------------------------------------------------------------------------
@@ -314,6 +321,7 @@ class DesignerView(QWidget):
 
             self.scene.show_shapes(infer_shapes(graph))
         self._summary_timer.start()
+        self.update_edit_actions()
         self.graph_edited.emit()
 
     def _on_summary_timer_timeout(self) -> None:
@@ -333,6 +341,7 @@ class DesignerView(QWidget):
 
     def report(self, text: str, seconds: float = 8.0) -> None:
         """A message under the canvas (and in the window's status bar)."""
+        self._hint_shown = False
         self.message.setText(text)
         if text:
             self._message_timer.start(int(seconds * 1000))
@@ -352,8 +361,9 @@ class DesignerView(QWidget):
         return result
 
     def add_layer(self, type_id: str, position: tuple[float, float] | None = None, *, after: str | None = None,
-                  select: bool = True) -> str | None:
-        """Add a layer at ``position`` (top-left, snapped), or below ``after`` and fed by it."""
+                  select: bool = True, reveal: bool = True) -> str | None:
+        """Add a layer at ``position`` (top-left, snapped), or below ``after`` and fed by it;
+        ``reveal`` scrolls it into sight (not for a drop: the user put it where they look)."""
         from app.core.graph.registry import get_layer_spec
 
         if type_id == RESIDUAL_BLOCK:
@@ -375,7 +385,7 @@ class DesignerView(QWidget):
 
         nid = self._edit(build, self.tr("Add {layer}").format(layer=spec.display_name))
         if nid and select:
-            self.select_nodes([nid])
+            self.select_nodes([nid], reveal=reveal)
         return nid
 
     def _free_spot_below(self, after: str | None) -> tuple[float, float]:
@@ -397,7 +407,9 @@ class DesignerView(QWidget):
         centre = self.canvas.mapToScene(self.canvas.viewport().rect().center())
         return (centre.x() - NODE_WIDTH / 2, centre.y() - NODE_HEIGHT / 2)
 
-    def connect_ports(self, source: str, target: str, target_port: str = "in") -> bool:
+    def connect_ports(self, source: str, target: str, target_port: str = "in", *, replace: bool = False) -> bool:
+        """Connect two layers (one undo step); with ``replace`` a wire already in a port that
+        takes one input is swapped for the new one in that same step."""
         # Checked against the live graph (no scratch copy): connecting must stay within a frame
         # on big networks, and connection_refusal mirrors every rule of Graph.connect.
         graph = self.graph
@@ -407,12 +419,22 @@ class DesignerView(QWidget):
             if not graph.has_node(nid):
                 self.report(self.tr("There is no layer '{node}' in the network.").format(node=nid))
                 return False
-        why = connection_refusal(graph, source, target, target_port)
+        why = connection_refusal(graph, source, target, target_port, replace=replace)
         if why is not None:
             self.report(why)
             return False
-        self.undo_stack.push(GraphEditCommand(graph, [Connect(Edge(source, "out", target, target_port))],
-                                              self.tr("Connect {a} → {b}").format(a=source, b=target)))
+        old = displaced_edges(graph, target, target_port) if replace else []
+        ops = [Disconnect(e) for e in old] + [Connect(Edge(source, "out", target, target_port))]
+        if old:
+            text = self.tr("Connect {a} → {b} instead of {c}").format(a=source, b=target, c=old[0].source)
+        else:
+            text = self.tr("Connect {a} → {b}").format(a=source, b=target)
+        self.undo_stack.push(GraphEditCommand(graph, ops, text))
+        if old:
+            self.report(self.tr("Connected {a} → {b}, replacing the wire from {c}.").format(
+                a=source, b=target, c=old[0].source), 4)
+        else:
+            self.report(self.tr("Connected {a} → {b}.").format(a=source, b=target), 4)
         return True
 
     def disconnect_edge(self, edge) -> bool:
@@ -474,6 +496,7 @@ class DesignerView(QWidget):
         mime.setText(text)
         QApplication.clipboard().setMimeData(mime)
         self._paste_count = 0
+        self.update_edit_actions()
         self.report(self.tr("Copied {n} layers.").format(n=len(ids)), 3)
         return fragment
 
@@ -481,23 +504,19 @@ class DesignerView(QWidget):
         if self.copy_selection() is not None:
             self.delete_selection()
 
-    def paste(self, fragment: dict | None = None) -> list[str]:
+    def paste(self, fragment: dict | None = None, at: QPointF | None = None) -> list[str]:
+        """Add the clipboard's layers (or ``fragment``) with their top-left at ``at`` (a scene
+        point; by default the pointer when it is over the canvas), else beside the originals;
+        never on top of a layer already there."""
         if fragment is None:
-            mime = QApplication.clipboard().mimeData()
-            raw = None
-            if mime is not None and mime.hasFormat(FRAGMENT_MIME):
-                raw = bytes(mime.data(FRAGMENT_MIME).data()).decode("utf-8")
-            elif mime is not None and mime.hasText():
-                raw = mime.text()
-            try:
-                fragment = json.loads(raw) if raw else None
-            except ValueError:
-                fragment = None
-            if not isinstance(fragment, dict):
+            fragment = clipboard_fragment()
+            if fragment is None:
                 self.report(self.tr("The clipboard holds no layers copied from the designer."))
                 return []
+        if at is None:
+            at = self._pointer_on_canvas()
         self._paste_count += 1
-        offset = (PASTE_STEP * self._paste_count, PASTE_STEP * self._paste_count)
+        offset = paste_offset(self.graph, fragment, at, self._paste_count)
         created = self._edit(lambda b: paste_fragment(b, fragment, offset),
                              self.tr("Paste {n} layers").format(n=len(fragment.get("nodes") or [])))
         if created:
@@ -509,7 +528,42 @@ class DesignerView(QWidget):
         if not ids:
             return []
         self._paste_count = 0
-        return self.paste(copy_fragment(self.graph, ids))
+        return self.paste(copy_fragment(self.graph, ids), at=QPointF())
+
+    def _pointer_on_canvas(self) -> QPointF | None:
+        """The scene point under the mouse pointer, or None when it is not over the canvas."""
+        viewport = self.canvas.viewport()
+        local = viewport.mapFromGlobal(QCursor.pos())
+        if not viewport.isVisible() or not viewport.rect().contains(local):
+            return None
+        widget = QApplication.widgetAt(QCursor.pos())
+        if widget is not None and widget is not viewport and not viewport.isAncestorOf(widget):
+            return None  # a menu or another window covers the canvas there
+        return self.canvas.mapToScene(local)
+
+    # --- the Edit menu's actions ---------------------------------------------------------------------
+    def set_edit_actions_active(self, active: bool) -> None:
+        """Cut, copy, paste and the rest apply only while the Design page is shown (the
+        window's Edit menu lists them on every page)."""
+        self._edit_active = active
+        self.update_edit_actions()
+
+    def update_edit_actions(self) -> None:
+        """Enable each editing action only when it would do something."""
+        try:
+            nodes = self.selected_node_ids()
+            edges = [i for i in self.scene.selectedItems() if hasattr(i, "edge")]
+        except RuntimeError:  # the view is being destroyed
+            return
+        active = self._edit_active and self.graph is not None
+        for action in (self.copy_action, self.cut_action, self.duplicate_action):
+            action.setEnabled(active and bool(nodes))
+        self.delete_action.setEnabled(active and bool(nodes or edges))
+        self.paste_action.setEnabled(active and clipboard_fragment() is not None)
+        self.select_all_action.setEnabled(active and bool(self.scene.nodes))
+
+    def _on_clipboard_data_changed(self) -> None:
+        self.update_edit_actions()
 
     def arrange(self) -> None:
         from app.core.graph.layout import layered_layout
@@ -639,7 +693,7 @@ class DesignerView(QWidget):
     def selected_node_ids(self) -> list[str]:
         return [i.node_id for i in self.scene.selectedItems() if isinstance(i, NodeItem)]
 
-    def select_nodes(self, ids: list[str]) -> None:
+    def select_nodes(self, ids: list[str], reveal: bool = True) -> None:
         self.scene.blockSignals(True)
         self.scene.clearSelection()
         for nid in ids:
@@ -648,7 +702,7 @@ class DesignerView(QWidget):
                 item.setSelected(True)
         self.scene.blockSignals(False)
         self._on_scene_selection_changed()
-        if len(ids) == 1 and ids[0] in self.scene.nodes:
+        if reveal and len(ids) == 1 and ids[0] in self.scene.nodes:
             self.canvas.ensureVisible(self.scene.nodes[ids[0]], 40, 40)
 
     def select_all(self) -> None:
@@ -667,6 +721,7 @@ class DesignerView(QWidget):
         self.expand_action.setEnabled(len(ids) == 1 and is_expandable(self.graph, ids[0]))
         self.collapse_action.setEnabled(len(ids) >= 2)
         self.residual_action.setEnabled(len(ids) == 1)
+        self.update_edit_actions()
         self.selection_changed.emit(ids)
 
     def _on_palette_layer_activated(self, type_id: str) -> None:
@@ -679,22 +734,31 @@ class DesignerView(QWidget):
             self.insert_residual_block(on_node or None)
             return
         if on_node:
-            self.add_layer(type_id, after=on_node)
+            nid = self.add_layer(type_id, after=on_node, reveal=False)
+            item = self.scene.nodes.get(nid or "")
+            visible = self.canvas.mapToScene(self.canvas.viewport().rect()).boundingRect()
+            if item is not None and not visible.intersects(item.sceneBoundingRect()):
+                self.canvas.ensureVisible(item, 40, 40)  # scroll only when it landed out of sight
         else:
-            self.add_layer(type_id, (scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - NODE_HEIGHT / 2))
+            self.add_layer(type_id, (scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - NODE_HEIGHT / 2), reveal=False)
         self.canvas.setFocus()
 
     def _on_canvas_nodes_dragged(self, positions: dict, key: object) -> None:
         self.move_nodes(positions, merge_key=key)
 
     def _on_canvas_connection_dropped(self, source: str, target: str, port: str) -> None:
-        self.connect_ports(source, target, port)
+        self.connect_ports(source, target, port, replace=True)
 
     def _on_canvas_hint_reported(self, text: str) -> None:
+        """What the port under a dragged wire would do: shown under the canvas only while the
+        drag lasts (never in the status bar, which says what happened)."""
         if text:
-            self.report(text, 6)
-        elif not self._message_timer.isActive():
+            self._message_timer.stop()
+            self.message.setText(text)
+            self._hint_shown = True
+        elif self._hint_shown:
             self.message.setText("")
+            self._hint_shown = False
 
     def _on_canvas_zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f}%")
@@ -725,6 +789,48 @@ class DesignerView(QWidget):
             menu.addSeparator()
             menu.addActions([self.arrange_action, self.fit_action, self.templates_action])
         menu.exec(global_pos)
+
+
+def clipboard_fragment() -> dict | None:
+    """The designer layers on the clipboard (its own format, or their JSON as text), or None."""
+    mime = QApplication.clipboard().mimeData()
+    raw = None
+    if mime is not None and mime.hasFormat(FRAGMENT_MIME):
+        raw = bytes(mime.data(FRAGMENT_MIME).data()).decode("utf-8", errors="replace")
+    elif mime is not None and mime.hasText():
+        raw = mime.text()
+    if not raw or not raw.lstrip().startswith("{"):
+        return None
+    try:
+        fragment = json.loads(raw)
+    except ValueError:
+        return None
+    return fragment if isinstance(fragment, dict) and fragment.get("format") == FRAGMENT_FORMAT else None
+
+
+def paste_offset(graph: Graph, fragment: dict, at: QPointF | None, count: int) -> tuple[float, float]:
+    """How far to shift a fragment so that it lands at ``at`` (its top-left corner there) or,
+    without a point, ``count`` steps from its originals; then further down and right until no
+    pasted layer overlaps a layer already in the network."""
+    positions = [tuple(n.get("position") or (0.0, 0.0)) for n in fragment.get("nodes") or []]
+    if not positions:
+        return (0.0, 0.0)
+    if at is not None and not at.isNull():
+        dx = at.x() - min(x for x, _ in positions)
+        dy = at.y() - min(y for _, y in positions)
+    else:
+        dx = dy = PASTE_STEP * max(count, 1)
+    taken = [n.position for n in graph.nodes] if graph is not None else []
+
+    def covers(dx: float, dy: float) -> bool:
+        return any(abs(snap(x + dx) - tx) < NODE_WIDTH and abs(snap(y + dy) - ty) < NODE_HEIGHT
+                   for x, y in positions for tx, ty in taken)
+
+    for _ in range(200):
+        if not covers(dx, dy):
+            break
+        dx, dy = dx + PASTE_STEP, dy + PASTE_STEP
+    return (dx, dy)
 
 
 def _data_info_job(data: dict, folder, progress=None):

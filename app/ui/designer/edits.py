@@ -239,13 +239,25 @@ class EditBuilder:
 # --- connection checks while dragging ---------------------------------------------------------
 
 
+def displaced_edges(graph: Graph, target: str, target_port: str = "in") -> list[Edge]:
+    """The edges a new connection into ``target.target_port`` would replace: the one wire of a
+    port that takes a single input (none for a port that joins many, such as Concatenate's)."""
+    if not graph.has_node(target):
+        return []
+    port = graph.node(target).spec.port(target_port)
+    if port is None or port.variadic:
+        return []
+    return [e for e in graph.edges if e.target == target and e.target_port == target_port]
+
+
 def connection_refusal(graph: Graph, source: str, target: str, target_port: str = "in",
-                       ancestors: set[str] | None = None) -> str | None:
+                       ancestors: set[str] | None = None, *, replace: bool = False) -> str | None:
     """Why ``source -> target.target_port`` cannot be made (plain words), or None when it can.
 
     Mirrors the rules of :meth:`Graph.connect` without changing anything, so the canvas can
     mark every refused port while a connection is being dragged. Pass ``ancestors`` (of the
-    source) when checking many targets for one source.
+    source) when checking many targets for one source. With ``replace`` an occupied
+    single-input port accepts the connection (its old wire goes, see :func:`displaced_edges`).
     """
     if not graph.has_node(source) or not graph.has_node(target):
         return "That node is gone."
@@ -261,7 +273,8 @@ def connection_refusal(graph: Graph, source: str, target: str, target_port: str 
         return f"'{target}' already feeds '{source}'; this connection would make a loop."
     if Edge(source, "out", target, target_port) in graph.edges:
         return f"'{source}' is already connected to '{target}'."
-    if not port.variadic and any(e.target == target and e.target_port == target_port for e in graph.edges):
+    if not replace and not port.variadic and any(e.target == target and e.target_port == target_port
+                                                 for e in graph.edges):
         return (f"Input '{target_port}' of '{target}' is already connected and takes one input; "
                 "use an Add or Concatenate layer to join branches.")
     return None
@@ -272,6 +285,8 @@ def shape_after_connect(graph: Graph, source: str, target: str, target_port: str
     from app.core.graph.shapes import infer_shapes
 
     trial = graph.copy()
+    for edge in displaced_edges(trial, target, target_port):
+        trial.disconnect(edge)
     trial.connect(source, target, target_port=target_port)
     result = infer_shapes(trial)[target]
     return result.error if result.error and not result.upstream_error and "not connected" not in result.error else None

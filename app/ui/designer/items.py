@@ -59,6 +59,7 @@ class PortItem(QGraphicsItem):
         self.variadic = variadic
         self.state = PortItem.NORMAL
         self.refusal: str | None = None
+        self.replaces: list = []  # while a wire is dragged: the edges a drop here would replace
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setZValue(2)
