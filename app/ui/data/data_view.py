@@ -375,6 +375,12 @@ class DataView(QMainWindow):
         self._preview_key = None
         self._extra_classes = []
         self.banner.hide()
+        # The previous project's split summary must neither stay nor arrive late.
+        self._summary_timer.stop()
+        if self._summary_job is not None and self._summary_job.running:
+            self._summary_job.cancel()
+        self._summary_job = None
+        self.preparation_panel.set_summary("")
         self._on_document_data_changed()
 
     def _on_document_data_changed(self) -> None:
@@ -385,6 +391,7 @@ class DataView(QMainWindow):
             self.pages.setCurrentIndex(PAGE_EMPTY)
             self.model.clear()
             self.preparation_panel.set_data(None, [])
+            self.preparation_panel.set_summary("")
             self.column_panel.show_column(None, None)
             return
         self.source_label.setText(self._describe_source(data["source"]))

@@ -183,8 +183,37 @@ class EvaluateView(QWidget):
 
     def _on_document_project_replaced(self) -> None:
         self._loaded = False
+        self._clear_results()
         if self.isVisible():
             self.refresh()
+
+    def _clear_results(self) -> None:
+        """Another project: its runs are read again, and nothing of the last project's
+        evaluation stays (an evaluation still running reports to no one)."""
+        if self._job is not None:
+            self._job.succeeded.disconnect(self._on_job_succeeded)
+            self._job.failed.disconnect(self._on_job_failed)
+            self._job.cancel()
+            self._job = None
+        self._runs = []
+        self.run_combo.blockSignals(True)
+        self.run_combo.clear()
+        self.run_combo.blockSignals(False)
+        self.evaluate_button.setEnabled(False)
+        self.details = None
+        self.status.clear()
+        self.weights_label.clear()
+        self.metrics_table.setRowCount(0)
+        self.per_class_table.setRowCount(0)
+        self.confusion.clear()
+        self.confusion.setRowCount(0)
+        self.confusion.setColumnCount(0)
+        self.scatter.clear()
+        self.diagonal.setData([], [])
+        self._fill_samples([], "")
+        self.sample_explanation.setVisible(False)
+        self._show_kind(None)
+        self.playground.set_run(None)
 
     def refresh(self) -> None:
         """List the runs with trained weights (final or a best checkpoint), newest first."""

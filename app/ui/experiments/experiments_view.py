@@ -231,7 +231,21 @@ class ExperimentsView(QWidget):
         self.add_combo.clear()
         for name in suggestions(self._document.project):
             self.add_combo.addItem(name, name)
+        if not self.supervisor.running:
+            self._clear_search()
         self._update_buttons()
+
+    def _clear_search(self) -> None:
+        """Another project: the last project's search (space, trials, importances) goes."""
+        self.folder = None
+        self.trials = {}
+        self.importances = {}
+        self.param_names = []
+        self.space_table.setRowCount(0)
+        self.importance_table.setRowCount(0)
+        self.trials_table.setColumnCount(self.COLUMNS_FIXED)
+        self.state_label.setText(self.tr("Choose settings to vary, then start a search."))
+        self._refresh()
 
     def add_param(self, name: str, spec: dict | None = None) -> None:
         """Add (or replace) a row of the space: a range ``{"low", "high", "log"}`` or ``{"choices"}``."""

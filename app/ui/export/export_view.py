@@ -140,8 +140,22 @@ class ExportView(QWidget):
     def _on_document_project_replaced(self) -> None:
         self._loaded = False
         self._out_edited = False
+        self._clear_choices()
         if self.isVisible():
             self.refresh()
+
+    def _clear_choices(self) -> None:
+        """Another project: no run, folder or result of the last one stays offered (an export
+        still running finishes and reports as usual)."""
+        self._runs = []
+        self.run_combo.blockSignals(True)
+        self.run_combo.clear()
+        self.run_combo.blockSignals(False)
+        self.out_edit.clear()
+        if self._job is None or not self._job.running:
+            self.status_label.clear()
+            self.result_box.setVisible(False)
+        self._update_buttons()
 
     def refresh(self) -> None:
         """List the runs in the project's runs/ folder (newest first) that have trained weights."""

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -37,6 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.plot_theme import follow_palette
+
 REDRAW_MS = 40
 #: Redrawing may use at most this share of the GUI thread (and of a core the training
 #: process would otherwise have); slower frames space redraws out.
@@ -46,6 +48,7 @@ MAX_REDRAW_MS = 250
 MAX_SYMBOLS = 100
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 RAW_COLOR = "#b9d3ea"  # opaque: blending a translucent pen costs more per point
+RAW_COLOR_DARK = "#34506b"  # the same faint blue on a dark background
 
 
 class GrowingBuffer:
@@ -160,11 +163,26 @@ class Bounds:
         return nice_bounds(self.low, self.high)
 
 
-def _plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_label: str, colspan: int = 1) -> pg.PlotItem:
+class _Legend(pg.LegendItem):
+    """pyqtgraph sizes a legend without its layout's margins and spacing, so the text of the
+    last column ran past the box and was cut off at the plot's edge; this one takes the
+    layout's own size."""
+
+    def updateSize(self) -> None:  # noqa: N802 - pyqtgraph's name
+        if self.size is not None:
+            return
+        self.layout.invalidate()
+        hint = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+        self.setGeometry(0, 0, hint.width(), hint.height())
+
+
+def _plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_label: str, colspan: int = 1,
+          legend_columns: int = 1) -> pg.PlotItem:
     plot = layout.addPlot(row=row, col=col, colspan=colspan, title=title)
     plot.showGrid(x=True, y=True, alpha=0.2)
     plot.setLabel("bottom", x_label)
-    plot.addLegend(offset=(-10, 10), labelTextColor="#222222", brush=pg.mkBrush(255, 255, 255, 210))
+    plot.legend = _Legend(offset=(-10, 10), colCount=legend_columns)
+    plot.legend.setParentItem(plot.vb)
     plot.setDownsampling(auto=True, mode="peak")
     plot.setClipToView(True)
     plot.disableAutoRange()  # the view follows the data in steps (TrainingPlots._follow_data)
@@ -204,8 +222,8 @@ class TrainingPlots(QWidget):
         super().__init__(parent)
         pg.setConfigOptions(antialias=False)
         self.graphics = _GraphicsView()
-        self.graphics.setBackground("w")
-        self.loss_plot = _plot(self.graphics, 0, 0, self.tr("Loss"), self.tr("step"), colspan=2)
+        self.loss_plot = _plot(self.graphics, 0, 0, self.tr("Loss"), self.tr("step"), colspan=2,
+                               legend_columns=2)  # two short rows leave a low plot its curves
         self.metric_plot = _plot(self.graphics, 1, 0, self.tr("Validation metrics"), self.tr("epoch"))
         self.lr_plot = _plot(self.graphics, 1, 1, self.tr("Learning rate"), self.tr("step"))
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
@@ -219,6 +237,8 @@ class TrainingPlots(QWidget):
                                              symbolBrush=COLORS[3], name=self.tr("validation"))
         self.lr_curve = self.lr_plot.plot(pen=pg.mkPen(COLORS[4], width=1))
         _cache_legend(self.loss_plot)
+        follow_palette(self.graphics)
+        self._colour_raw_curve()
         self.best_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#2ca02c", width=1, style=Qt.PenStyle.DashLine),
                                          label=self.tr("best"), labelOpts={"position": 0.92, "color": "#2ca02c"})
         self.stop_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=1, style=Qt.PenStyle.DashLine),
@@ -282,6 +302,16 @@ class TrainingPlots(QWidget):
         self._overlay_bounds = {"loss_x": Bounds(), "loss_y": Bounds(), "metric_x": Bounds(), "metric_y": Bounds()}
         self.reset()
 
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_raw_curve()
+
+    def _colour_raw_curve(self) -> None:
+        """The raw steps stay a faint background line on either theme."""
+        background = self.graphics.backgroundBrush().color()
+        self.raw_curve.setPen(pg.mkPen(RAW_COLOR_DARK if background.lightness() < 128 else RAW_COLOR, width=1))
+
     # --- data in -----------------------------------------------------------------------------
     def reset(self) -> None:
         self.raw = GrowingBuffer()
@@ -300,6 +330,7 @@ class TrainingPlots(QWidget):
                                                     "record_losses", "epochs", "metrics")}
         for plot in self._follow:
             self._follow[plot] = True
+            plot.vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)  # no axes left from the last run
         self._applied = {}
         self._best: tuple[float, float | None] | None = None
         self._drawn_records = -1

@@ -166,9 +166,26 @@ class TrainView(QWidget):
     # --- project ---------------------------------------------------------------------------
     def _on_document_project_replaced(self) -> None:
         if not self.supervisor.running:
-            self.plots.reset()
+            self._clear_run_readouts()
         self._on_document_path_changed()
         self._update_buttons()
+
+    def _clear_run_readouts(self) -> None:
+        """Another project: nothing of the last run stays (curves, axes, speed, parameters, diagnosis)."""
+        self.plots.set_overlays([])
+        self.plots.reset()
+        self.run_info = {}
+        self.last_result = None
+        self._records = []
+        self._samples = []
+        self._unshown = None
+        self._diagnosis_inputs = None
+        self.diagnosis.clear()
+        self.epoch_bar.setValue(0)
+        self.run_bar.setValue(0)
+        for label in (self.eta_label, self.speed_label, self.device_label):
+            label.clear()
+        self.state_label.setText(self.tr("Ready to train."))
 
     def _on_document_path_changed(self) -> None:
         path = self._document.path
