@@ -504,23 +504,23 @@ class DesignerView(QWidget):
         if self.copy_selection() is not None:
             self.delete_selection()
 
-    def paste(self, fragment: dict | None = None, at: QPointF | None = None) -> list[str]:
+    def paste(self, fragment: dict | None = None, at: QPointF | None = None, *, at_pointer: bool = True) -> list[str]:
         """Add the clipboard's layers (or ``fragment``) with their top-left at ``at`` (a scene
-        point; by default the pointer when it is over the canvas), else beside the originals;
-        never on top of a layer already there."""
+        point; with ``at_pointer``, the pointer when it is over the canvas), else beside the
+        originals; never on top of a layer already there."""
         if fragment is None:
             fragment = clipboard_fragment()
             if fragment is None:
                 self.report(self.tr("The clipboard holds no layers copied from the designer."))
                 return []
-        if at is None:
+        if at is None and at_pointer:
             at = self._pointer_on_canvas()
         self._paste_count += 1
         offset = paste_offset(self.graph, fragment, at, self._paste_count)
         created = self._edit(lambda b: paste_fragment(b, fragment, offset),
                              self.tr("Paste {n} layers").format(n=len(fragment.get("nodes") or [])))
         if created:
-            self.select_nodes(created)
+            self.select_nodes(created, reveal=at is None)  # at the pointer: already in sight
         return created or []
 
     def duplicate_selection(self) -> list[str]:
@@ -528,7 +528,7 @@ class DesignerView(QWidget):
         if not ids:
             return []
         self._paste_count = 0
-        return self.paste(copy_fragment(self.graph, ids), at=QPointF())
+        return self.paste(copy_fragment(self.graph, ids), at_pointer=False)
 
     def _pointer_on_canvas(self) -> QPointF | None:
         """The scene point under the mouse pointer, or None when it is not over the canvas."""
@@ -815,7 +815,7 @@ def paste_offset(graph: Graph, fragment: dict, at: QPointF | None, count: int) -
     positions = [tuple(n.get("position") or (0.0, 0.0)) for n in fragment.get("nodes") or []]
     if not positions:
         return (0.0, 0.0)
-    if at is not None and not at.isNull():
+    if at is not None:
         dx = at.x() - min(x for x, _ in positions)
         dy = at.y() - min(y for _, y in positions)
     else:
