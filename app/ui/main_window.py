@@ -543,6 +543,13 @@ class MainWindow(QMainWindow):
 
     # --- events --------------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
+        from app.ui.close_guard import ask_stop_running_work, running_work
+
+        # Asked first, stopped last: Cancel here or at the save question leaves the work going.
+        work = running_work(self)
+        if work and not ask_stop_running_work(self, work):
+            event.ignore()
+            return
         if not self.maybe_save():
             event.ignore()
             return

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.ui.document import ProjectDocument
 from app.ui.evaluate.playground import Playground
 from app.ui.experiments.explanation_panel import ExplanationPanel
+from app.ui.plot_theme import follow_palette
 from app.ui.workers import start_job
 
 THUMBNAIL = 48
@@ -130,7 +131,6 @@ class EvaluateView(QWidget):
         import pyqtgraph as pg
 
         self.regression = pg.GraphicsLayoutWidget()
-        self.regression.setBackground("w")
         self.scatter_plot = self.regression.addPlot(row=0, col=0, title=self.tr("Predicted vs actual"))
         self.scatter_plot.setLabel("bottom", self.tr("actual"))
         self.scatter_plot.setLabel("left", self.tr("predicted"))
@@ -140,6 +140,7 @@ class EvaluateView(QWidget):
         self.diagonal = self.scatter_plot.plot(pen=pg.mkPen("#d62728", style=Qt.PenStyle.DashLine))
         self.histogram = pg.BarGraphItem(x=[], height=[], width=1.0, brush="#1f77b4")
         self.residual_plot.addItem(self.histogram)
+        follow_palette(self.regression)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -180,6 +181,11 @@ class EvaluateView(QWidget):
         if not self._loaded:
             self.refresh()
         super().showEvent(event)
+
+    @property
+    def busy(self) -> bool:
+        """An evaluation is running."""
+        return self._job is not None and self._job.running
 
     def _on_document_project_replaced(self) -> None:
         self._loaded = False

@@ -137,6 +137,11 @@ class ExportView(QWidget):
             self.refresh()
         super().showEvent(event)
 
+    @property
+    def busy(self) -> bool:
+        """An export is running."""
+        return self._job is not None and self._job.running
+
     def _on_document_project_replaced(self) -> None:
         self._loaded = False
         self._out_edited = False
@@ -191,7 +196,9 @@ class ExportView(QWidget):
         run = self.run_combo.currentData()
         if run and not self._out_edited:
             fmt = self.format_combo.currentData()
-            self.out_edit.setText(str(self._document.base_dir / "exports" / f"{Path(run).name}-{fmt}"))
+            run = Path(run)  # runs/<project>/<time> exports as <project>-<time>: two projects never meet
+            label = run.name if run.parent.name == "runs" else f"{run.parent.name}-{run.name}"
+            self.out_edit.setText(str(self._document.base_dir / "exports" / f"{label}-{fmt}"))
         self._update_buttons()
 
     def _on_out_edit_text_edited(self, _text: str) -> None:
