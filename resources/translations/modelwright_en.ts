@@ -98,6 +98,13 @@
     </message>
 </context>
 <context>
+    <name>CanvasView</name>
+    <message>
+        <source>Dropping here replaces the wire from &apos;{node}&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ColumnPanel</name>
     <message>
         <source>Select a column in the table.</source>
@@ -841,7 +848,19 @@ Drop it on this window, or choose it:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Connect {a} → {b} instead of {c}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Connect {a} → {b}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected {a} → {b}, replacing the wire from {c}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected {a} → {b}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

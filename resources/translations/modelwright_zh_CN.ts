@@ -98,6 +98,13 @@
     </message>
 </context>
 <context>
+    <name>CanvasView</name>
+    <message>
+        <source>Dropping here replaces the wire from &apos;{node}&apos;.</source>
+        <translation>松开即可替换来自“{node}”的连线。</translation>
+    </message>
+</context>
+<context>
     <name>ColumnPanel</name>
     <message>
         <source>Select a column in the table.</source>
@@ -843,8 +850,20 @@ Drop it on this window, or choose it:</source>
         <translation>网络中没有名为“{node}”的层。</translation>
     </message>
     <message>
+        <source>Connect {a} → {b} instead of {c}</source>
+        <translation>连接 {a} → {b}（替换 {c}）</translation>
+    </message>
+    <message>
         <source>Connect {a} → {b}</source>
         <translation>连接 {a} → {b}</translation>
+    </message>
+    <message>
+        <source>Connected {a} → {b}, replacing the wire from {c}.</source>
+        <translation>已连接 {a} → {b}，替换了来自 {c} 的连线。</translation>
+    </message>
+    <message>
+        <source>Connected {a} → {b}.</source>
+        <translation>已连接 {a} → {b}。</translation>
     </message>
     <message>
         <source>Disconnect {a} → {b}</source>
