@@ -19,22 +19,18 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CloseGuard", text)
-
-
 def running_work(window) -> list[str]:
     """What is going in ``window`` (a MainWindow), in words, one line each; [] when nothing is."""
     pages = window._deferred_pages  # pages never built have nothing going
     work = []
     if "train" in pages and pages["train"].supervisor.running:
-        work.append(_tr("A training run"))
+        work.append(QCoreApplication.translate("CloseGuard", "A training run"))
     if "experiments" in pages and pages["experiments"].supervisor.running:
-        work.append(_tr("A hyper-parameter search"))
+        work.append(QCoreApplication.translate("CloseGuard", "A hyper-parameter search"))
     if "evaluate" in pages and pages["evaluate"].busy:
-        work.append(_tr("An evaluation"))
+        work.append(QCoreApplication.translate("CloseGuard", "An evaluation"))
     if window.export_view.busy:
-        work.append(_tr("An export"))
+        work.append(QCoreApplication.translate("CloseGuard", "An export"))
     return work
 
 
@@ -43,12 +39,14 @@ def ask_stop_running_work(parent: QWidget | None, work: list[str]) -> bool:
     question keeps everything going."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_tr("Work in progress"))
-    box.setText(_tr("Stop what is still going and close Modelwright?"))
-    box.setInformativeText("\n".join(f"• {line}" for line in work) + "\n\n" + _tr(
-        "A stopped training run or search keeps its last checkpoint and can be resumed later."))
-    stop = box.addButton(_tr("Stop and keep the checkpoint"), QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton(_tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setWindowTitle(QCoreApplication.translate("CloseGuard", "Work in progress"))
+    box.setText(QCoreApplication.translate("CloseGuard", "Stop what is still going and close Modelwright?"))
+    note = QCoreApplication.translate(
+        "CloseGuard", "A stopped training run or search keeps its last checkpoint and can be resumed later.")
+    box.setInformativeText("\n".join(f"• {line}" for line in work) + "\n\n" + note)
+    stop_text = QCoreApplication.translate("CloseGuard", "Stop and keep the checkpoint")
+    stop = box.addButton(stop_text, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QCoreApplication.translate("CloseGuard", "Cancel"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.exec()

@@ -105,6 +105,45 @@
     </message>
 </context>
 <context>
+    <name>CloseGuard</name>
+    <message>
+        <source>A training run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A hyper-parameter search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An evaluation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Work in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop what is still going and close Modelwright?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A stopped training run or search keeps its last checkpoint and can be resumed later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop and keep the checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ColumnPanel</name>
     <message>
         <source>Select a column in the table.</source>
@@ -1308,6 +1347,10 @@ Drop it on this window, or choose it:</source>
     </message>
     <message>
         <source>What to vary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metric</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -105,6 +105,45 @@
     </message>
 </context>
 <context>
+    <name>CloseGuard</name>
+    <message>
+        <source>A training run</source>
+        <translation>一个训练运行</translation>
+    </message>
+    <message>
+        <source>A hyper-parameter search</source>
+        <translation>一个超参数搜索</translation>
+    </message>
+    <message>
+        <source>An evaluation</source>
+        <translation>一次评估</translation>
+    </message>
+    <message>
+        <source>An export</source>
+        <translation>一次导出</translation>
+    </message>
+    <message>
+        <source>Work in progress</source>
+        <translation>仍有任务在进行</translation>
+    </message>
+    <message>
+        <source>Stop what is still going and close Modelwright?</source>
+        <translation>停止仍在进行的任务并关闭 Modelwright？</translation>
+    </message>
+    <message>
+        <source>A stopped training run or search keeps its last checkpoint and can be resumed later.</source>
+        <translation>停止的训练或搜索会保留最后的检查点，之后可以继续。</translation>
+    </message>
+    <message>
+        <source>Stop and keep the checkpoint</source>
+        <translation>停止并保留检查点</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>ColumnPanel</name>
     <message>
         <source>Select a column in the table.</source>
@@ -1311,6 +1350,10 @@ Drop it on this window, or choose it:</source>
     <message>
         <source>What to vary</source>
         <translation>要变化的设置</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
     </message>
     <message>
         <source>Promote Best Trial to the Project</source>
