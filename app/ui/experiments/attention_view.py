@@ -8,6 +8,8 @@ import numpy as np
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.ui.plot_theme import follow_palette
+
 MEAN_OF_HEADS = -1
 
 
@@ -39,6 +41,7 @@ class AttentionView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(pg.colormap.get("inferno"))
         self.plot.addItem(self.image)
+        follow_palette(self.plot)
         self.caption = QLabel(self.tr("Each row is one word: the brighter a cell, the more that word drew on the "
                                       "word of its column when the model read the text."))
         self.caption.setWordWrap(True)

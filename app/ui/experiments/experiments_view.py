@@ -177,6 +177,7 @@ class ExperimentsView(QWidget):
 
         # --- the trials
         self.trials_table = QTableWidget(0, self.COLUMNS_FIXED)
+        self.trials_table.setHorizontalHeaderLabels(self._fixed_headers(self.tr("Metric")))
         self.trials_table.verticalHeader().setVisible(False)
         self.trials_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.trials_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -373,6 +374,9 @@ class ExperimentsView(QWidget):
     def shutdown(self) -> None:
         self.supervisor.shutdown()
 
+    def _fixed_headers(self, metric: str) -> list[str]:
+        return [self.tr("Trial"), self.tr("State"), metric, self.tr("Time")]
+
     def _reset(self, folder: Path, space: dict) -> None:
         self.folder = folder
         self.trials = {}
@@ -385,8 +389,7 @@ class ExperimentsView(QWidget):
         self.log_params = {n for n, s in space.get("params", {}).items() if isinstance(s, dict) and s.get("log")}
         self.trials_table.setColumnCount(self.COLUMNS_FIXED + len(self.param_names))
         self.trials_table.setHorizontalHeaderLabels(
-            [self.tr("Trial"), self.tr("State"), self.metric, self.tr("Time")]
-            + [n.split(".", 1)[1] for n in self.param_names])
+            self._fixed_headers(self.metric) + [n.split(".", 1)[1] for n in self.param_names])
         self._refresh()
 
     def _on_supervisor_received(self, message: dict) -> None:

@@ -9,6 +9,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.ui.plot_theme import follow_palette, style_plots
+
 BEST_COLOR = "#d62728"
 
 
@@ -41,15 +43,15 @@ class SearchPlots(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.parallel = pg.PlotWidget()
-        self.parallel.setBackground("w")
         self.parallel.setMouseEnabled(False, False)
         self.parallel.hideButtons()
         self.parallel.getAxis("left").setLabel(self.tr("low → high"))
         self.scatter = pg.PlotWidget()
-        self.scatter.setBackground("w")
         self.scatter.showGrid(x=True, y=True, alpha=0.3)
         self.scatter_points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#333333"))
         self.scatter.addItem(self.scatter_points)
+        follow_palette(self.parallel)
+        follow_palette(self.scatter)
         self.param_combo = QComboBox()
         self.param_combo.currentIndexChanged.connect(self._on_param_combo_changed)
         self._state: tuple = ([], [], "val_loss", "minimize", set())
@@ -132,6 +134,7 @@ class SearchPlots(QWidget):
         self.scatter.getAxis("bottom").setLabel(_short(name) + (" (log10)" if log else ""))
         brushes = [pg.mkBrush("#1f77b4" if t["state"] == "complete" else "#bbbbbb") for t in scored]
         self.scatter_points.setData(xs, [t["value"] for t in scored], brush=brushes)
+        style_plots(self.scatter)  # a new axis label takes pyqtgraph's colour
 
     def _on_param_combo_changed(self, _index: int) -> None:
         self._draw_scatter()

@@ -111,15 +111,20 @@ class RunHistory(QWidget):
         self.open_button.clicked.connect(self._on_open_clicked)
         refresh = QPushButton(self.tr("Refresh"))
         refresh.clicked.connect(self.refresh)
+        # Two rows, so a 1024-pixel-wide window still has room for the settings and the plots.
+        title_row = QHBoxLayout()
+        title_row.addWidget(QLabel(self.tr("<b>Runs</b>")))
+        title_row.addWidget(self.overlay_check)
+        title_row.addStretch(1)
+        title_row.addWidget(refresh)
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel(self.tr("<b>Runs</b>")))
-        buttons.addWidget(self.overlay_check)
-        buttons.addStretch(1)
         for button in (self.compare_button, self.resume_button, self.rename_button, self.delete_button,
-                       self.open_button, refresh):
+                       self.open_button):
             buttons.addWidget(button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(title_row)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self.busy_run: str | None = None

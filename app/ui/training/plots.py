@@ -171,6 +171,9 @@ class _Legend(pg.LegendItem):
     def updateSize(self) -> None:  # noqa: N802 - pyqtgraph's name
         if self.size is not None:
             return
+        if not self.items:
+            self.setGeometry(0, 0, 0, 0)  # no empty box on a plot without named curves
+            return
         self.layout.invalidate()
         hint = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
         self.setGeometry(0, 0, hint.width(), hint.height())

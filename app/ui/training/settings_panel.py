@@ -138,10 +138,15 @@ class TrainingSettingsPanel(QWidget):
         column.addWidget(checkpoints)
         column.addWidget(self.error)
         column.addStretch(1)
+        self._keep_values_whole(inner)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Scroll down, never sideways: the panel is as wide as its labels and values need.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.setMinimumWidth(inner.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
@@ -169,6 +174,15 @@ class TrainingSettingsPanel(QWidget):
         self.early.toggled.connect(self._on_early_toggled)
         settings.changed.connect(self._on_settings_changed)
         self.load()
+
+    @staticmethod
+    def _keep_values_whole(inner: QWidget) -> None:
+        """Fields never get narrower than their widest value (a squeezed spin box showed "30(")."""
+        for kind in (QAbstractSpinBox, QComboBox, QLineEdit):
+            for field in inner.findChildren(kind):
+                if kind is QLineEdit and isinstance(field.parent(), (QAbstractSpinBox, QComboBox)):
+                    continue  # the editor inside a spin box or combo box
+                field.setMinimumWidth(max(field.minimumSizeHint().width(), min(field.sizeHint().width(), 180)))
 
     # --- bindings ----------------------------------------------------------------------------
     def _bind_spin(self, path: str, box, text: str, *, zero_is_none: bool = False) -> None:
