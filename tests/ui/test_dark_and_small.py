@@ -164,3 +164,25 @@ def test_trials_table_has_real_headers(qtbot, tmp_path, zh):
                for c in range(table.columnCount())]
     assert headers and not any(h.strip().isdigit() for h in headers), headers
     assert "试验" in headers[0]
+
+
+def test_confusion_matrix_cells_follow_the_theme(qtbot, tmp_path, themed):
+    themed("dark")
+    window = _window(qtbot, tmp_path, "evaluate")
+    view = window.stack.currentWidget()
+    view._fill_confusion({"labels": ["a", "b"], "matrix": [[9, 1], [0, 10]]})
+
+    def cell(i, j):
+        item = view.confusion.item(i, j)
+        return item.background().color(), item.foreground().color()
+
+    empty, empty_text = cell(1, 0)
+    assert empty.lightnessF() < 0.5, "a cell no sample fell in is light on a dark table"
+    assert empty_text.lightnessF() > 0.5
+    for i in range(2):
+        for j in range(2):
+            background, text = cell(i, j)
+            assert abs(background.lightnessF() - text.lightnessF()) > 0.4, (i, j)
+    window.set_theme("light")
+    qtbot.wait(10)
+    assert cell(1, 0)[0].lightnessF() > 0.9

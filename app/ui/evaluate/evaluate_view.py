@@ -14,8 +14,8 @@ import math
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -354,8 +354,18 @@ class EvaluateView(QWidget):
         self.samples.setVisible(task != "language-model")
         self.samples_title.setVisible(task != "language-model")
 
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._confusion_shown is not None:
+            self._fill_confusion(self._confusion_shown)  # its empty cells are the table's colour
+
+    _confusion_shown: dict | None = None
+
     def _fill_confusion(self, cm: dict) -> None:
+        self._confusion_shown = cm
         labels, matrix = cm["labels"], cm["matrix"]
+        base_colour = self.palette().color(QPalette.ColorRole.Base)
+        empty = (base_colour.red(), base_colour.green(), base_colour.blue())  # a cell no sample fell in
         n = len(labels)
         self.confusion.clear()
         self.confusion.setRowCount(n)
@@ -371,9 +381,9 @@ class EvaluateView(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 # Diagonal cells shade blue (right), others red (mistakes), by share of the true class.
                 base = (31, 119, 180) if i == j else (214, 39, 40)
-                color = QColor(*[int(255 - (255 - c) * share) for c in base])
+                color = QColor(*[int(e + (c - e) * share) for c, e in zip(base, empty)])
                 item.setBackground(QBrush(color))
-                item.setForeground(QBrush(QColor("white" if share > 0.55 else "black")))
+                item.setForeground(QBrush(QColor("white" if color.lightness() < 140 else "black")))
                 item.setToolTip(self.tr("true {t}, predicted {p}: {n} ({share:.0%} of {t})").format(
                     t=labels[i], p=labels[j], n=value, share=share))
                 self.confusion.setItem(i, j, item)
