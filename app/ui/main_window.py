@@ -680,7 +680,7 @@ class MainWindow(QMainWindow):
 
         log_training_failure(result)
         if "evaluate" in self._deferred_pages:  # one built later reads the runs when shown
-            self.evaluate_view._on_document_project_replaced()
+            self.evaluate_view.runs_changed()
 
     def _on_device_probe_detected(self, text: str) -> None:
         self.device_label.setText(self.tr("Device: {device}").format(device=text))

@@ -103,6 +103,10 @@ def test_new_project_leaves_nothing_of_the_last_one(qtbot, window, two_projects,
     window.show_view("evaluate")
     window.show_view("export")
     assert window.evaluate_view.run_combo.count() == 3 and window.export_view.run_combo.count() == 3
+    window.evaluate_view.status.setText("accuracy 0.93")  # what an evaluation left on screen
+    window.document.mark_saved(iris)  # a save is no new project: everything stays
+    assert window.evaluate_view.status.text() == "accuracy 0.93" and "1,234" in train.device_label.text()
+    assert window.export_view.out_edit.text() != ""
 
     assert window.new_project()
     qtbot.wait(400)  # a summary or read still under way must not bring the old one back

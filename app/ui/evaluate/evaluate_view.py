@@ -173,7 +173,7 @@ class EvaluateView(QWidget):
         layout.addWidget(self.tabs, 1)
         self._show_kind(None)
         document.project_replaced.connect(self._on_document_project_replaced)
-        document.path_changed.connect(self._on_document_project_replaced)
+        document.path_changed.connect(self.runs_changed)  # a save keeps what is on screen
         self._loaded = False
 
     # --- runs ------------------------------------------------------------------------------
@@ -188,8 +188,13 @@ class EvaluateView(QWidget):
         return self._job is not None and self._job.running
 
     def _on_document_project_replaced(self) -> None:
-        self._loaded = False
         self._clear_results()
+        self.runs_changed()
+
+    def runs_changed(self) -> None:
+        """A run finished: list the runs again (now if shown, else when next shown); the
+        figures on screen stay."""
+        self._loaded = False
         if self.isVisible():
             self.refresh()
 

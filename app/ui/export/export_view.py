@@ -128,7 +128,7 @@ class ExportView(QWidget):
 
         self._last_result = None
         document.project_replaced.connect(self._on_document_project_replaced)
-        document.path_changed.connect(self._on_document_project_replaced)
+        document.path_changed.connect(self._on_document_path_changed)  # a save keeps the result shown
         self._loaded = False
 
     # --- runs and choices ------------------------------------------------------------------
@@ -143,9 +143,12 @@ class ExportView(QWidget):
         return self._job is not None and self._job.running
 
     def _on_document_project_replaced(self) -> None:
+        self._clear_choices()
+        self._on_document_path_changed()
+
+    def _on_document_path_changed(self) -> None:
         self._loaded = False
         self._out_edited = False
-        self._clear_choices()
         if self.isVisible():
             self.refresh()
 
