@@ -143,8 +143,10 @@ def test_train_settings_whole_at_1024x700_in_chinese(qtbot, tmp_path, zh):
     _assert_train_settings_whole(_window(qtbot, tmp_path, "train"))
 
 
-def test_legend_entries_not_clipped_in_chinese(qtbot, tmp_path, zh):
-    window = _window(qtbot, tmp_path, "train")
+@pytest.mark.parametrize("size", [(1024, 700), (921, 630)])  # 630: the first start on a 1024×700 screen
+def test_legend_entries_not_clipped_in_chinese(qtbot, tmp_path, zh, size):
+    window = _window(qtbot, tmp_path, "train", size)
+    assert window.minimumSizeHint().height() <= size[1], "the Train page makes the window taller than asked"
     plots = window.train_view.plots
     for plot in (plots.loss_plot, plots.metric_plot):
         legend = plot.legend

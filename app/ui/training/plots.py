@@ -171,12 +171,13 @@ class _Legend(pg.LegendItem):
     def updateSize(self) -> None:  # noqa: N802 - pyqtgraph's name
         if self.size is not None:
             return
-        if not self.items:
-            self.setGeometry(0, 0, 0, 0)  # no empty box on a plot without named curves
-            return
         self.layout.invalidate()
         hint = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
         self.setGeometry(0, 0, hint.width(), hint.height())
+
+    def paint(self, painter, *args) -> None:
+        if self.items:  # no empty box on a plot without named curves
+            super().paint(painter, *args)
 
 
 def _plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_label: str, colspan: int = 1,
@@ -184,7 +185,7 @@ def _plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_lab
     plot = layout.addPlot(row=row, col=col, colspan=colspan, title=title)
     plot.showGrid(x=True, y=True, alpha=0.2)
     plot.setLabel("bottom", x_label)
-    plot.legend = _Legend(offset=(-10, 10), colCount=legend_columns)
+    plot.legend = _Legend(offset=(-6, 4), colCount=legend_columns, labelTextSize="8pt", verSpacing=-4)
     plot.legend.setParentItem(plot.vb)
     plot.setDownsampling(auto=True, mode="peak")
     plot.setClipToView(True)
@@ -225,12 +226,17 @@ class TrainingPlots(QWidget):
         super().__init__(parent)
         pg.setConfigOptions(antialias=False)
         self.graphics = _GraphicsView()
+        # Tall enough that the loss plot keeps room for its curves under its legend.
+        self.graphics.setMinimumHeight(285)
         self.loss_plot = _plot(self.graphics, 0, 0, self.tr("Loss"), self.tr("step"), colspan=2,
                                legend_columns=2)  # two short rows leave a low plot its curves
         self.metric_plot = _plot(self.graphics, 1, 0, self.tr("Validation metrics"), self.tr("epoch"))
         self.lr_plot = _plot(self.graphics, 1, 1, self.tr("Learning rate"), self.tr("step"))
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        # The loss plot keeps room for its curves under the legend even when the window is low.
+        self.graphics.ci.layout.setRowMinimumHeight(0, 145)
+        self.graphics.ci.layout.setRowMinimumHeight(1, 115)
 
         self.raw_curve = self.loss_plot.plot(pen=pg.mkPen(RAW_COLOR, width=1), name=self.tr("train (step)"))
         self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen(COLORS[0], width=1), name=self.tr("train (smoothed)"))
