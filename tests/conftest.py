@@ -44,3 +44,13 @@ def collect_garbage_after_each_test():
         gc.collect()
     else:
         gc.collect(1)
+
+
+@pytest.fixture(autouse=True)
+def closing_a_window_never_waits_on_a_question(request, monkeypatch):
+    """A window closed at a test's end while work is still going would ask "Stop and keep the
+    checkpoint?" and wait for ever offscreen; tests answer "stop" unless they are about the
+    question itself (marked ``asks_on_close``)."""
+    if "asks_on_close" not in request.keywords:
+        monkeypatch.setattr("app.ui.close_guard.ask_stop_running_work", lambda parent, work: True)
+    yield

@@ -133,6 +133,7 @@ def answer_close_question(answer: str, seen: list) -> None:
     QTimer.singleShot(0, attempt)
 
 
+@pytest.mark.asks_on_close
 def test_closing_during_training_asks_and_stop_keeps_the_checkpoint(qtbot, window, tmp_path, monkeypatch):
     from tests.ui.test_training import keras_seed_project
 
