@@ -36,12 +36,17 @@ def zh(qapp):
     QLocale.setDefault(before)
 
 
-def _window(qtbot, tmp_path, view: str, size=(1024, 700)):
+@pytest.fixture(autouse=True)
+def no_dialogs(monkeypatch):
     from app.ui import dialogs
+
+    monkeypatch.setattr(dialogs, "warn", lambda *a: pytest.fail(f"warning shown: {a[1:]}"))
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: "discard")
+
+
+def _window(qtbot, tmp_path, view: str, size=(1024, 700)):
     from app.ui.main_window import MainWindow
 
-    dialogs.warn = lambda *a: None
-    dialogs.ask_save_changes = lambda parent, name: "discard"
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), probe_device=False)
     qtbot.addWidget(window)
     assert window.open_project(IRIS)
@@ -86,9 +91,11 @@ def _assert_dark(widget) -> None:
 
 @pytest.mark.parametrize("view", ["train", "experiments", "evaluate"])
 def test_plots_are_dark_in_dark_theme_and_follow_a_switch(qtbot, tmp_path, themed, view):
+    import pyqtgraph as pg
+
     themed("dark")
     window = _window(qtbot, tmp_path, view)
-    page = window.stack.currentWidget() if hasattr(window, "stack") else window
+    page = window.stack.currentWidget()
     widgets = _plot_widgets(page)
     assert widgets, f"no plot on the {view} page"
     for widget in widgets:
@@ -97,7 +104,10 @@ def test_plots_are_dark_in_dark_theme_and_follow_a_switch(qtbot, tmp_path, theme
     window.set_theme("light")
     qtbot.wait(10)
     for widget in widgets:
-        assert _background(widget)[1].lightnessF() > 0.5
+        view, background = _background(widget)
+        assert background.lightnessF() > 0.5
+        axes = [item for item in view.scene().items() if isinstance(item, pg.AxisItem)]
+        assert axes and all(axis.textPen().color().lightnessF() < 0.5 for axis in axes)
     window.set_theme("dark")
     qtbot.wait(10)
     for widget in widgets:
@@ -111,6 +121,9 @@ def test_attention_map_is_dark_in_dark_theme(qtbot, themed):
     attention = AttentionView()
     qtbot.addWidget(attention)
     _assert_dark(attention.plot)
+    themed("light")
+    qtbot.wait(10)
+    assert _background(attention.plot)[1].lightnessF() > 0.5
 
 
 def _assert_train_settings_whole(window) -> None:
