@@ -80,8 +80,3 @@ def follow_palette(widget: QWidget) -> QWidget:
     follower = _PaletteFollower(widget)
     widget.installEventFilter(follower)
     return widget
-
-
-def restyle(widget: QWidget) -> None:
-    """Colour again after items were added (new axes, titles or legends take pyqtgraph's defaults)."""
-    style_plots(widget)

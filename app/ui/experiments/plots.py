@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.ui.plot_theme import follow_palette, style_plots
+from app.ui.plot_theme import follow_palette
 
 BEST_COLOR = "#d62728"
 
@@ -134,7 +134,6 @@ class SearchPlots(QWidget):
         self.scatter.getAxis("bottom").setLabel(_short(name) + (" (log10)" if log else ""))
         brushes = [pg.mkBrush("#1f77b4" if t["state"] == "complete" else "#bbbbbb") for t in scored]
         self.scatter_points.setData(xs, [t["value"] for t in scored], brush=brushes)
-        style_plots(self.scatter)  # a new axis label takes pyqtgraph's colour
 
     def _on_param_combo_changed(self, _index: int) -> None:
         self._draw_scatter()
