@@ -304,6 +304,19 @@ class MainWindow(QMainWindow):
         finally:
             self.stack.blockSignals(False)
         placeholder.deleteLater()
+        QTimer.singleShot(0, self._keep_on_screen)  # once the new page's minimum size has taken effect
+
+    def _keep_on_screen(self) -> None:
+        """A page built after the first paint can raise the window's minimum size and push its
+        right or bottom edge off a small screen; move it back inside (never past the top left)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        area, frame = screen.availableGeometry(), self.frameGeometry()
+        x = max(area.left(), min(frame.left(), area.right() + 1 - frame.width()))
+        y = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(x, y)
 
     def _build_deferred_pages(self) -> None:
         for name in DEFERRED_PAGES:
@@ -532,7 +545,10 @@ class MainWindow(QMainWindow):
         area = screen.availableGeometry()
         width, height = min(1440, int(area.width() * 0.9)), min(940, int(area.height() * 0.9))
         self.resize(width, height)
-        self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+        # The window may not shrink below its minimum size; centre what it really is, never past the left/top edge.
+        size = self.size().expandedTo(self.minimumSizeHint())
+        self.move(area.x() + max(0, (area.width() - size.width()) // 2),
+                  area.y() + max(0, (area.height() - size.height()) // 2))
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
