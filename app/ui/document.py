@@ -57,6 +57,13 @@ class ProjectDocument(QObject):
     def base_dir(self) -> Path:
         return self.project.folder if self.project is not None else Path.cwd()
 
+    @property
+    def dialog_dir(self) -> Path:
+        """Where a file dialog for this project starts: its folder, never the installation."""
+        from app.ui.user_folders import dialog_directory
+
+        return dialog_directory(self.path)
+
     # --- whole-project operations (not undoable: they replace the stack) ------------------
     def set_project(self, project: Project, label_overrides: dict[int, str] | None = None, *,
                     modified: bool = False) -> None:

@@ -6,6 +6,8 @@ torch: the first paint must not wait for it (a test checks this).
 
     python main.py [PROJECT] [--view data|design|train|evaluate|export] [--theme system|light|dark]
                    [--language system|en|zh_CN]
+                   without PROJECT: the last project, else the user's copy of the iris example
+                   (the bundled examples are copied to Documents/Modelwright/examples once)
     python main.py --screenshot FILE.png [--view V] [--size 1280x800] [PROJECT]
     python main.py --timing [PROJECT]     print "first-paint" when the window is painted, then exit
 """
@@ -79,10 +81,15 @@ def main(argv: list[str]) -> int:
     if args.screenshot is not None:
         width, _, height = args.size.partition("x")
         window.resize(int(width), int(height))
-    target = args.project if args.project is not None else (EXAMPLE_PROJECT if EXAMPLE_PROJECT.exists() else None)
     not_opened = None
-    if target is not None and not window.open_path(target):
-        not_opened = target
+    if args.project is None and not offscreen:
+        # The user's last project, else their own copy of the examples (never the installation).
+        window.open_start_project()
+    else:
+        # Screenshots and timings only read: the installed example serves when no project is given.
+        target = args.project if args.project is not None else (EXAMPLE_PROJECT if EXAMPLE_PROJECT.exists() else None)
+        if target is not None and not window.open_path(target):
+            not_opened = target
     if args.view:
         window.show_view(args.view)
     elif args.screenshot is not None:

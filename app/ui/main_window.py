@@ -411,8 +411,12 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         if self.document.project is None:
             return False
-        start = str(self.document.path or Path(self._last_dir()) / f"{self.document.project.name}{PROJECT_SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save project as"), start,
+        from app.ui.user_folders import is_inside_installation
+
+        start = self.document.path
+        if start is None or is_inside_installation(start):
+            start = self._dialog_dir() / f"{self.document.project.name}{PROJECT_SUFFIX}"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save project as"), str(start),
                                               self.tr("Modelwright projects (*.mwproj)"))
         if not path:
             return False
@@ -503,8 +507,31 @@ class MainWindow(QMainWindow):
         entries = [p for p in self.recent_files() if p != str(path) and p != str(path.resolve())]
         self.settings.setValue("recent_files", entries)
 
-    def _last_dir(self) -> str:
-        return str(self.settings.value("last_dir", str(Path.home())))
+    def _dialog_dir(self) -> Path:
+        """Where Save As and Open start: the project's folder, never the installation."""
+        from app.ui.user_folders import dialog_directory
+
+        return dialog_directory(self.document.path, self.settings.value("last_dir"))
+
+    def open_start_project(self) -> Path | None:
+        """What a start without a project argument opens: the last project when it still exists
+        outside the installation, else the user's copy of the iris example (the bundled examples
+        are copied to Documents/Modelwright/examples first; copies already there are kept)."""
+        from app.ui.user_folders import copy_examples, examples_home, is_inside_installation
+
+        last = next((Path(p) for p in self.recent_files()[:1]), None)
+        if last is not None and last.is_file() and not is_inside_installation(last) and self.open_project(last):
+            return last
+        try:
+            example = copy_examples()
+        except ModelwrightError as exc:
+            dialogs.warn(self, self.tr("Cannot copy the examples"), str(exc))
+            return None
+        if not self.open_project(example, trusted=True):
+            return None
+        self.statusBar().showMessage(
+            self.tr("Your copies of the example projects are in {folder}").format(folder=examples_home()), 15000)
+        return example
 
     def _on_recent_menu_about_to_show(self) -> None:
         self.recent_menu.clear()
@@ -612,7 +639,7 @@ class MainWindow(QMainWindow):
 
     def _on_open_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open"), self._last_dir(),
+            self, self.tr("Open"), str(self._dialog_dir()),
             self.tr("Modelwright projects (*.mwproj);;Data files (*.csv *.tsv *.txt *.xlsx *.parquet *.jsonl);;All files (*)"))
         if path:
             self.open_path(Path(path))
@@ -648,9 +675,10 @@ class MainWindow(QMainWindow):
     def open_example(self, example) -> bool:
         """Open the user's copy of a bundled example (copied on first use)."""
         from app.ui.examples import working_copy
+        from app.ui.user_folders import examples_home
 
         try:
-            path = working_copy(example)
+            path = working_copy(example, home=examples_home())
         except ModelwrightError as exc:
             dialogs.warn(self, self.tr("Cannot open the example"), str(exc))
             return False

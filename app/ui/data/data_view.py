@@ -262,13 +262,13 @@ class DataView(QMainWindow):
     # --- public actions ------------------------------------------------------------------------
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import data"), str(self._document.base_dir),
+            self, self.tr("Import data"), str(self._document.dialog_dir),
             self.tr("Data files (*.csv *.tsv *.txt *.xlsx *.xlsm *.parquet *.pq *.jsonl *.ndjson *.json);;All files (*)"))
         if path:
             self.import_path(Path(path))
 
     def choose_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("Import an image folder"), str(self._document.base_dir))
+        path = QFileDialog.getExistingDirectory(self, self.tr("Import an image folder"), str(self._document.dialog_dir))
         if path:
             self.import_path(Path(path))
 
