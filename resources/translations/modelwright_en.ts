@@ -1970,6 +1970,14 @@ Open the project and read this data? Choose No if you did not expect this projec
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Cannot copy the examples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your copies of the example projects are in {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No recent projects</source>
         <translation type="unfinished"></translation>
     </message>

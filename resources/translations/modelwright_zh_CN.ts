@@ -1977,6 +1977,14 @@ Open the project and read this data? Choose No if you did not expect this projec
 要打开项目并读取这些数据吗？如果你没想到此项目会使用该文件，请选择“否”。</translation>
     </message>
     <message>
+        <source>Cannot copy the examples</source>
+        <translation>无法复制示例</translation>
+    </message>
+    <message>
+        <source>Your copies of the example projects are in {folder}</source>
+        <translation>示例项目的副本位于 {folder}</translation>
+    </message>
+    <message>
         <source>No recent projects</source>
         <translation>没有最近的项目</translation>
     </message>
