@@ -1,7 +1,7 @@
 """File ▸ Examples: the bundled example projects, opened from a private copy.
 
 The examples ship read-only with the app (``resources/examples``); training writes runs
-next to the project, so an example is first copied to ``Documents/Modelwright Examples/<name>``
+next to the project, so an example is first copied to ``Documents/Modelwright/examples/<name>``
 and the copy is opened. A copy made earlier is opened as it is, with the user's changes
 and runs. The GPT example's corpus is not shipped: it is written into the copy from
 Python's own help topics when missing.
@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, QT_TRANSLATE_NOOP
+from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 
 from app.core.errors import ModelwrightError
 
@@ -61,8 +61,9 @@ def available_examples(root: Path = EXAMPLES_DIR) -> list[Example]:
 
 
 def examples_home() -> Path:
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    return Path(documents) / "Modelwright Examples"
+    from app.ui.user_folders import user_home
+
+    return user_home() / "examples"
 
 
 def working_copy(example: Example, home: Path | None = None, root: Path = EXAMPLES_DIR) -> Path:

@@ -517,7 +517,8 @@ class MainWindow(QMainWindow):
         """What a start without a project argument opens: the last project when it still exists
         outside the installation, else the user's copy of the iris example (the bundled examples
         are copied to Documents/Modelwright/examples first; copies already there are kept)."""
-        from app.ui.user_folders import copy_examples, examples_home, is_inside_installation
+        from app.ui.examples import examples_home
+        from app.ui.user_folders import copy_examples, is_inside_installation
 
         last = next((Path(p) for p in self.recent_files()[:1]), None)
         if last is not None and last.is_file() and not is_inside_installation(last) and self.open_project(last):
@@ -675,10 +676,9 @@ class MainWindow(QMainWindow):
     def open_example(self, example) -> bool:
         """Open the user's copy of a bundled example (copied on first use)."""
         from app.ui.examples import working_copy
-        from app.ui.user_folders import examples_home
 
         try:
-            path = working_copy(example, home=examples_home())
+            path = working_copy(example)
         except ModelwrightError as exc:
             dialogs.warn(self, self.tr("Cannot open the example"), str(exc))
             return False

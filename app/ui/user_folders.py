@@ -25,10 +25,6 @@ def user_home() -> Path:
     return Path(documents) / "Modelwright"
 
 
-def examples_home() -> Path:
-    return user_home() / "examples"
-
-
 def is_inside_installation(path: Path | str, root: Path = INSTALL_ROOT) -> bool:
     try:
         Path(path).resolve().relative_to(root.resolve())
@@ -55,7 +51,7 @@ def copy_examples(home: Path | None = None) -> Path:
     """Copy every bundled example that the user does not have yet into ``home`` (default
     ``Documents/Modelwright/examples``) and return the project file of the first one (iris).
     Copies the user already has are left as they are, with their edits and runs."""
-    from app.ui.examples import EXAMPLES, available_examples, working_copy
+    from app.ui.examples import EXAMPLES, available_examples, examples_home, working_copy
 
     home = home if home is not None else examples_home()
     for example in available_examples():

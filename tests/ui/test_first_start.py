@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog
 
-from app.ui.user_folders import INSTALL_ROOT, examples_home, is_inside_installation, user_home
+from app.ui.examples import examples_home
+from app.ui.user_folders import INSTALL_ROOT, is_inside_installation, user_home
 
 ROOT = Path(__file__).resolve().parents[2]
 
