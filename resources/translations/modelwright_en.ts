@@ -428,6 +428,350 @@
         <source>started</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dense (Linear)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flatten</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reshape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conv1d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conv2d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ConvTranspose2d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MaxPool1d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MaxPool2d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AvgPool2d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AdaptiveAvgPool2d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GlobalAvgPool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>BatchNorm1d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>BatchNorm2d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LayerNorm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ReLU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SiLU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tanh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sigmoid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LeakyReLU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GELU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Softmax</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Positional embedding (learned)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Positional encoding (sinusoidal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LSTM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GRU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multi-head self-attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transformer encoder layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPT decoder block</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sequence pooling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multiply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Concatenate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classification head</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LM head</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pretrained text encoder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pretrained causal LM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vocab size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Out features</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Out channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kernel size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stride</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Padding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dilation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output padding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Eps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Affine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Negative slope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approximate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Num embeddings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Embedding dim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Max len</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hidden size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Num layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bidirectional</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Return sequences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Num heads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Causal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nhead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dim feedforward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Norm first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>N head</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mlp ratio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Num classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tie to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Freeze blocks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lr scale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lr decay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unfreeze every</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lora rank</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lora alpha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lora dropout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target modules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>
@@ -2812,6 +3156,18 @@ Restore them now? If you discard them they are gone for good.</source>
     </message>
     <message>
         <source>GPT (text generation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fine-tune a text encoder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fine-tune a language model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fine-tune a chat model (LoRA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -428,6 +428,350 @@
         <source>started</source>
         <translation>已开始</translation>
     </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Dense (Linear)</source>
+        <translation>全连接 (Linear)</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>随机丢弃 (Dropout)</translation>
+    </message>
+    <message>
+        <source>Flatten</source>
+        <translation>展平</translation>
+    </message>
+    <message>
+        <source>Reshape</source>
+        <translation>变形</translation>
+    </message>
+    <message>
+        <source>Conv1d</source>
+        <translation>Conv1d</translation>
+    </message>
+    <message>
+        <source>Conv2d</source>
+        <translation>Conv2d</translation>
+    </message>
+    <message>
+        <source>ConvTranspose2d</source>
+        <translation>ConvTranspose2d</translation>
+    </message>
+    <message>
+        <source>MaxPool1d</source>
+        <translation>MaxPool1d</translation>
+    </message>
+    <message>
+        <source>MaxPool2d</source>
+        <translation>MaxPool2d</translation>
+    </message>
+    <message>
+        <source>AvgPool2d</source>
+        <translation>AvgPool2d</translation>
+    </message>
+    <message>
+        <source>AdaptiveAvgPool2d</source>
+        <translation>AdaptiveAvgPool2d</translation>
+    </message>
+    <message>
+        <source>GlobalAvgPool</source>
+        <translation>全局平均池化</translation>
+    </message>
+    <message>
+        <source>BatchNorm1d</source>
+        <translation>BatchNorm1d</translation>
+    </message>
+    <message>
+        <source>BatchNorm2d</source>
+        <translation>BatchNorm2d</translation>
+    </message>
+    <message>
+        <source>LayerNorm</source>
+        <translation>LayerNorm</translation>
+    </message>
+    <message>
+        <source>ReLU</source>
+        <translation>ReLU</translation>
+    </message>
+    <message>
+        <source>SiLU</source>
+        <translation>SiLU</translation>
+    </message>
+    <message>
+        <source>Tanh</source>
+        <translation>Tanh</translation>
+    </message>
+    <message>
+        <source>Sigmoid</source>
+        <translation>Sigmoid</translation>
+    </message>
+    <message>
+        <source>LeakyReLU</source>
+        <translation>LeakyReLU</translation>
+    </message>
+    <message>
+        <source>GELU</source>
+        <translation>GELU</translation>
+    </message>
+    <message>
+        <source>Softmax</source>
+        <translation>Softmax</translation>
+    </message>
+    <message>
+        <source>Positional embedding (learned)</source>
+        <translation>位置嵌入（可学习）</translation>
+    </message>
+    <message>
+        <source>Positional encoding (sinusoidal)</source>
+        <translation>位置编码（正弦）</translation>
+    </message>
+    <message>
+        <source>LSTM</source>
+        <translation>LSTM</translation>
+    </message>
+    <message>
+        <source>GRU</source>
+        <translation>GRU</translation>
+    </message>
+    <message>
+        <source>Multi-head self-attention</source>
+        <translation>多头自注意力</translation>
+    </message>
+    <message>
+        <source>Transformer encoder layer</source>
+        <translation>Transformer 编码器层</translation>
+    </message>
+    <message>
+        <source>GPT decoder block</source>
+        <translation>GPT 解码器块</translation>
+    </message>
+    <message>
+        <source>Sequence pooling</source>
+        <translation>序列池化</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>相加</translation>
+    </message>
+    <message>
+        <source>Multiply</source>
+        <translation>相乘</translation>
+    </message>
+    <message>
+        <source>Concatenate</source>
+        <translation>拼接</translation>
+    </message>
+    <message>
+        <source>Classification head</source>
+        <translation>分类头</translation>
+    </message>
+    <message>
+        <source>LM head</source>
+        <translation>语言模型头</translation>
+    </message>
+    <message>
+        <source>Pretrained text encoder</source>
+        <translation>预训练文本编码器</translation>
+    </message>
+    <message>
+        <source>Pretrained causal LM</source>
+        <translation>预训练因果语言模型</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Vocab size</source>
+        <translation>词表大小</translation>
+    </message>
+    <message>
+        <source>Out features</source>
+        <translation>输出特征数</translation>
+    </message>
+    <message>
+        <source>Bias</source>
+        <translation>偏置</translation>
+    </message>
+    <message>
+        <source>P</source>
+        <translation>丢弃概率</translation>
+    </message>
+    <message>
+        <source>Out channels</source>
+        <translation>输出通道数</translation>
+    </message>
+    <message>
+        <source>Kernel size</source>
+        <translation>卷积核大小</translation>
+    </message>
+    <message>
+        <source>Stride</source>
+        <translation>步幅</translation>
+    </message>
+    <message>
+        <source>Padding</source>
+        <translation>填充</translation>
+    </message>
+    <message>
+        <source>Dilation</source>
+        <translation>膨胀</translation>
+    </message>
+    <message>
+        <source>Output padding</source>
+        <translation>输出填充</translation>
+    </message>
+    <message>
+        <source>Output size</source>
+        <translation>输出大小</translation>
+    </message>
+    <message>
+        <source>Eps</source>
+        <translation>epsilon</translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>Affine</source>
+        <translation>仿射</translation>
+    </message>
+    <message>
+        <source>Negative slope</source>
+        <translation>负斜率</translation>
+    </message>
+    <message>
+        <source>Approximate</source>
+        <translation>近似</translation>
+    </message>
+    <message>
+        <source>Dim</source>
+        <translation>维度</translation>
+    </message>
+    <message>
+        <source>Num embeddings</source>
+        <translation>嵌入数量</translation>
+    </message>
+    <message>
+        <source>Embedding dim</source>
+        <translation>嵌入维度</translation>
+    </message>
+    <message>
+        <source>Max len</source>
+        <translation>最大长度</translation>
+    </message>
+    <message>
+        <source>Hidden size</source>
+        <translation>隐藏层大小</translation>
+    </message>
+    <message>
+        <source>Num layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Bidirectional</source>
+        <translation>双向</translation>
+    </message>
+    <message>
+        <source>Return sequences</source>
+        <translation>返回序列</translation>
+    </message>
+    <message>
+        <source>Num heads</source>
+        <translation>注意力头数</translation>
+    </message>
+    <message>
+        <source>Causal</source>
+        <translation>因果</translation>
+    </message>
+    <message>
+        <source>Nhead</source>
+        <translation>注意力头数</translation>
+    </message>
+    <message>
+        <source>Dim feedforward</source>
+        <translation>前馈维度</translation>
+    </message>
+    <message>
+        <source>Norm first</source>
+        <translation>先归一化</translation>
+    </message>
+    <message>
+        <source>N head</source>
+        <translation>注意力头数</translation>
+    </message>
+    <message>
+        <source>Mlp ratio</source>
+        <translation>MLP 倍率</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Num classes</source>
+        <translation>类别数</translation>
+    </message>
+    <message>
+        <source>Tie to</source>
+        <translation>共享权重于</translation>
+    </message>
+    <message>
+        <source>Base</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>Freeze blocks</source>
+        <translation>冻结块数</translation>
+    </message>
+    <message>
+        <source>Lr scale</source>
+        <translation>学习率倍数</translation>
+    </message>
+    <message>
+        <source>Lr decay</source>
+        <translation>学习率衰减</translation>
+    </message>
+    <message>
+        <source>Unfreeze every</source>
+        <translation>解冻间隔</translation>
+    </message>
+    <message>
+        <source>Lora rank</source>
+        <translation>LoRA 秩</translation>
+    </message>
+    <message>
+        <source>Lora alpha</source>
+        <translation>LoRA alpha</translation>
+    </message>
+    <message>
+        <source>Lora dropout</source>
+        <translation>LoRA 丢弃率</translation>
+    </message>
+    <message>
+        <source>Target modules</source>
+        <translation>目标模块</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing</source>
+        <translation>梯度检查点</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>
@@ -2822,6 +3166,18 @@ Restore them now? If you discard them they are gone for good.</source>
     <message>
         <source>GPT (text generation)</source>
         <translation>GPT（文本生成）</translation>
+    </message>
+    <message>
+        <source>Fine-tune a text encoder</source>
+        <translation>微调文本编码器</translation>
+    </message>
+    <message>
+        <source>Fine-tune a language model</source>
+        <translation>微调语言模型</translation>
+    </message>
+    <message>
+        <source>Fine-tune a chat model (LoRA)</source>
+        <translation>微调对话模型（LoRA）</translation>
     </message>
     <message>
         <source>{shape} features</source>

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import ModelwrightError
 from app.core.graph.graph import Edge, Graph, NodeAdded, NodeMoved, NodeRemoved, ParamChanged
+from app.ui.core_texts import core_text
 from app.ui.designer.canvas import CanvasView
 from app.ui.designer.commands import GraphEditCommand
 from app.ui.designer.edits import (
@@ -383,7 +384,7 @@ class DesignerView(QWidget):
                     b.connect(after, nid, target_port=spec.inputs[0].name)
             return nid
 
-        nid = self._edit(build, self.tr("Add {layer}").format(layer=spec.display_name))
+        nid = self._edit(build, self.tr("Add {layer}").format(layer=core_text(spec.display_name)))
         if nid and select:
             self.select_nodes([nid], reveal=reveal)
         return nid

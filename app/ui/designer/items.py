@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsTextItem,
+    QStyleOptionGraphicsItem,
+)
+
+from app.ui.layer_texts import layer_name, short_param_label
 
 NODE_WIDTH = 220.0
 NODE_HEIGHT = 62.0
 HEADER = 20.0
+ERROR_NOTE_WIDTH = 220.0
 PORT_RADIUS = 6.0
 
 CATEGORY_COLOURS = {
@@ -124,6 +133,50 @@ class ErrorBadge(QGraphicsItem):
         painter.drawText(QRectF(-9, -9, 18, 18), Qt.AlignmentFlag.AlignCenter, "!")
 
 
+class ErrorNote(QGraphicsTextItem):
+    """The node's whole error message, wrapped beside it, so it is read without hovering."""
+
+    def __init__(self, node: "NodeItem") -> None:
+        super().__init__(node)
+        self.setZValue(4)
+        self.setTextWidth(ERROR_NOTE_WIDTH)
+        self.setDefaultTextColor(ERROR_COLOUR)
+        font = QFont(self.font())
+        font.setPointSizeF(8.5)
+        self.setFont(font)
+        self.setPos(NODE_WIDTH + 10, -2)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(ERROR_COLOUR, 1.0))
+        painter.setBrush(_palette().base().color() if not _is_dark() else QColor("#2f3136"))
+        painter.drawRoundedRect(self.boundingRect().adjusted(0.5, 0.5, -0.5, -0.5), 5, 5)
+        super().paint(painter, option, widget)
+
+
+def title_font(base: QFont | None = None, size: float = 9.0) -> QFont:
+    """The bold font of a node's title (also used to measure it)."""
+    font = QFont(base if base is not None else QApplication.font())
+    font.setPointSizeF(size)
+    font.setBold(True)
+    return font
+
+
+def fitting_title_font(text: str, room: int, base: QFont | None = None) -> QFont:
+    """The title font, a little smaller for the few long names, so the whole name fits ``room``."""
+    for size in (9.0, 8.5, 8.0, 7.5):
+        font = title_font(base, size)
+        if QFontMetrics(font).horizontalAdvance(text) <= room:
+            return font
+    return font
+
+
+def ident_font(base: QFont | None = None) -> QFont:
+    font = QFont(base if base is not None else QApplication.font())
+    font.setPointSizeF(8.0)
+    return font
+
+
 class NodeItem(QGraphicsItem):
     """One layer: coloured header with its name, key parameters, output shape and parameter count."""
 
@@ -150,6 +203,8 @@ class NodeItem(QGraphicsItem):
         self.output.setVisible(spec.type_id != "io.output")  # the model's result goes nowhere else
         self.badge = ErrorBadge(self)
         self.badge.hide()
+        self.error_note = ErrorNote(self)
+        self.error_note.hide()
         self._refresh_tooltip()
 
     # --- content ---------------------------------------------------------------------------
@@ -167,6 +222,8 @@ class NodeItem(QGraphicsItem):
         own = error is not None and not upstream
         self.badge.setVisible(own)
         self.badge.setToolTip(error or "")
+        self.error_note.setPlainText(error or "")
+        self.error_note.setVisible(own)
         self._refresh_tooltip()
         self.update()
         return True
@@ -178,7 +235,7 @@ class NodeItem(QGraphicsItem):
             value = self.params.get(p.name)
             if p.type == "bool":
                 if value and p.name != "bias":
-                    parts.append((value != p.default, p.name.replace("_", " ")))
+                    parts.append((value != p.default, short_param_label(p)))
                 continue
             if p.type == "node" and not value:
                 continue
@@ -188,12 +245,35 @@ class NodeItem(QGraphicsItem):
                 value = "×".join(str(v) for v in value)
             if p.name == "activation" and value == "none":
                 continue
-            parts.append((value != p.default, f"{p.name.replace('_', ' ')} {value}"))
+            parts.append((value != p.default, f"{short_param_label(p)} {value}"))
         parts.sort(key=lambda item: not item[0])
         return " · ".join(text for _, text in parts)
 
+    def title(self) -> str:
+        """The layer type's name in the window's language."""
+        return layer_name(self.spec)
+
+    def header_texts(self, base: QFont | None = None) -> tuple[str, str]:
+        """(title, node id) as the header draws them."""
+        _font, title, ident = self.header_layout(base)
+        return title, ident
+
+    def header_layout(self, base: QFont | None = None) -> tuple[QFont, str, str]:
+        """(title font, title, node id): the title gets the room it needs first (a smaller font for
+        a long name, elided only past that, the tooltip names it), the id (also in the tooltip) is
+        shortened in the middle to fit what is left."""
+        room = int(NODE_WIDTH - 16)
+        font = fitting_title_font(self.title(), room, base)
+        title = QFontMetrics(font).elidedText(self.title(), Qt.TextElideMode.ElideRight, room)
+        used = QFontMetrics(font).horizontalAdvance(title) + 10
+        ident_metrics = QFontMetrics(ident_font(base))
+        ident = ident_metrics.elidedText(self.node_id, Qt.TextElideMode.ElideMiddle, max(0, room - used))
+        if ident_metrics.horizontalAdvance(ident) < ident_metrics.horizontalAdvance("…") * 2:
+            ident = ""  # no room for a readable id: the tooltip has it
+        return font, title, ident
+
     def _refresh_tooltip(self) -> None:
-        lines = [f"<b>{self.spec.display_name}</b> <code>{self.node_id}</code>", self.spec.description]
+        lines = [f"<b>{self.title()}</b> <code>{self.node_id}</code>", self.spec.description]
         if self.error:
             lines.append(f"<span style='color:{ERROR_COLOUR.name()}'>{self.error}</span>")
         self.setToolTip("<br>".join(lines))
@@ -225,19 +305,13 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(self.colour if not dark else self.colour.darker(125))
         painter.drawPath(header.intersected(clip))
 
-        font = QFont(painter.font())
-        font.setPointSizeF(9.0)
-        font.setBold(True)
+        font, title, ident = self.header_layout(painter.font())
         painter.setFont(font)
         painter.setPen(QColor("white"))
-        metrics = QFontMetrics(font)
-        title = metrics.elidedText(self.spec.display_name, Qt.TextElideMode.ElideRight, int(NODE_WIDTH * 0.56))
         painter.drawText(QRectF(8, 0, NODE_WIDTH - 16, HEADER), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
-        font.setBold(False)
-        font.setPointSizeF(8.0)
+        font = ident_font(painter.font())
         painter.setFont(font)
         metrics = QFontMetrics(font)
-        ident = metrics.elidedText(self.node_id, Qt.TextElideMode.ElideMiddle, int(NODE_WIDTH * 0.40))
         painter.drawText(QRectF(8, 0, NODE_WIDTH - 16, HEADER), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, ident)
 
         text = pal.text().color()

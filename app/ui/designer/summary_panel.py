@@ -73,6 +73,7 @@ class SummaryPanel(QWidget):
             return
         from app.core.graph.shapes import infer_shapes
         from app.core.graph.summary import human_count, layer_table
+        from app.ui.core_texts import core_text  # the Type column is the layer's display name, listed in layer_texts
 
         table = layer_table(graph)
         report = infer_shapes(graph)
@@ -80,7 +81,7 @@ class SummaryPanel(QWidget):
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(table.rows))
         for r, row in enumerate(table.rows):
-            values = [row.name, row.output_shape, f"{row.params:,}", human_count(row.flops), row.type]
+            values = [row.name, row.output_shape, f"{row.params:,}", human_count(row.flops), core_text(row.type)]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if c in (2, 3):

@@ -101,6 +101,9 @@ class TemplateGallery(QDialog):
             "lstm-text": self.tr("LSTM text classifier"),
             "transformer-text": self.tr("Transformer text classifier"),
             "gpt": self.tr("GPT (text generation)"),
+            "finetune-text": self.tr("Fine-tune a text encoder"),
+            "finetune-lm": self.tr("Fine-tune a language model"),
+            "finetune-chat": self.tr("Fine-tune a chat model (LoRA)"),
         }
         return titles.get(name, name)
 
