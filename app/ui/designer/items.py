@@ -146,6 +146,12 @@ class ErrorNote(QGraphicsTextItem):
         self.setFont(font)
         self.setPos(NODE_WIDTH + 10, -2)
 
+    def show_message(self, text: str) -> None:
+        """Show ``text`` on as many lines as it needs, no wider than a node (a short one stays narrow)."""
+        self.setPlainText(text)
+        self.setTextWidth(-1)
+        self.setTextWidth(min(ERROR_NOTE_WIDTH, self.document().idealWidth() + 1))
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(ERROR_COLOUR, 1.0))
@@ -222,7 +228,7 @@ class NodeItem(QGraphicsItem):
         own = error is not None and not upstream
         self.badge.setVisible(own)
         self.badge.setToolTip(error or "")
-        self.error_note.setPlainText(error or "")
+        self.error_note.show_message(error or "")
         self.error_note.setVisible(own)
         self._refresh_tooltip()
         self.update()
