@@ -304,7 +304,8 @@ class MainWindow(QMainWindow):
         finally:
             self.stack.blockSignals(False)
         placeholder.deleteLater()
-        QTimer.singleShot(0, self._keep_on_screen)  # once the new page's minimum size has taken effect
+        # Once the new page's minimum size has taken effect; the timer dies with the window.
+        QTimer.singleShot(0, self, self._keep_on_screen)
 
     def _keep_on_screen(self) -> None:
         """A page built after the first paint can raise the window's minimum size and push its
