@@ -244,13 +244,17 @@ def _finetune_lm(info: DataInfo, base: str = "", strategy: str = "full", freeze_
     if not base:
         raise TemplateError("The 'finetune-lm' template needs a GPT-style base: the folder of a Hugging Face "
                             "causal language model (option 'base').")
-    params = _pretrained_params(info, base, strategy, dict(
+    return _causal_lm_graph(info, base, strategy, dict(
         freeze_blocks=freeze_blocks, lr_scale=lr_scale, lr_decay=lr_decay, unfreeze_every=unfreeze_every,
         lora_rank=lora_rank, lora_alpha=lora_alpha, lora_dropout=lora_dropout, target_modules=target_modules,
         gradient_checkpointing=gradient_checkpointing))
+
+
+def _causal_lm_graph(info: DataInfo, base: str, strategy: str, options: dict) -> Graph:
+    """Input -> a pretrained causal language model -> output: the graph of both LM fine-tuning templates."""
     col = _Column(Graph())
     _input(col, info)
-    col.add("pretrained.causal_lm", params, id="base_lm")
+    col.add("pretrained.causal_lm", _pretrained_params(info, base, strategy, options), id="base_lm")
     col.add("io.output", id="output")
     return col.graph
 
@@ -271,15 +275,10 @@ def _finetune_chat(info: DataInfo, base: str = "", strategy: str = "lora", freez
         from app.core.finetune.lora_targets import chat_lora_targets
 
         target_modules = ",".join(chat_lora_targets(inspect_base(resolve_reference(base))))
-    params = _pretrained_params(info, base, strategy, dict(
+    return _causal_lm_graph(info, base, strategy, dict(
         freeze_blocks=freeze_blocks, lr_scale=lr_scale, lr_decay=lr_decay, unfreeze_every=unfreeze_every,
         lora_rank=lora_rank, lora_alpha=lora_alpha, lora_dropout=lora_dropout, target_modules=target_modules,
         gradient_checkpointing=gradient_checkpointing))
-    col = _Column(Graph())
-    _input(col, info)
-    col.add("pretrained.causal_lm", params, id="base_lm")
-    col.add("io.output", id="output")
-    return col.graph
 
 
 _TEMPLATES: dict[str, tuple[Callable[..., Graph], str]] = {
