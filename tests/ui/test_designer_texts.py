@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from app.core.data.info import DataInfo
 from app.core.graph.graph import Graph
@@ -90,10 +90,13 @@ def assert_items_fit(gallery):
     for i in range(view.count()):
         item = view.item(i)
         rect = view.visualItemRect(item)
-        lines = item.text().split("\n")
-        metrics = view.fontMetrics()
-        needed = sum(metrics.boundingRect(0, 0, rect.width(), 10 ** 6, Qt.TextFlag.TextWordWrap, line).height()
-                     for line in lines)
+        # What the item's own wrapped text needs at its width, as Qt's delegate measures it (with
+        # every font the text falls back to), against the room the list gives it.
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)
+        option.rect = rect
+        needed = view.itemDelegate().sizeHint(option, view.indexFromItem(item)).height()
+        assert "\n" in item.text() and view.wordWrap()
         assert rect.height() >= needed, (item.text(), rect.height(), needed)
 
 

@@ -30,7 +30,7 @@ class DiagnosisPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # texts wrap instead
-        self.setMinimumWidth(130)  # wrapped texts; the Train page must fit 1024 pixels
+        self.setMinimumWidth(110)  # wrapped texts; the Train page must fit 1024 pixels with wide fonts too
         scroll.setWidget(self._host)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QHBoxLayout,
     QLabel,
-    QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -275,9 +275,10 @@ class TrainingPlots(QWidget):
         self.smoothing.setValue(0.9)
         self.smoothing.setPrefix(self.tr("Smoothing "))
         self.smoothing.valueChanged.connect(self._on_smoothing_value_changed)
-        auto = QPushButton(self.tr("Auto-range"))
+        # Tool buttons are as wide as their text (push buttons keep a style minimum): the row must fit 1024 px.
+        auto = QToolButton(text=self.tr("Auto-range"))
         auto.clicked.connect(self.auto_range)
-        export = QPushButton(self.tr("Export…"))
+        export = QToolButton(text=self.tr("Export…"))
         export.setToolTip(self.tr("Save the plots as PNG or SVG"))
         export.clicked.connect(self._on_export_clicked)
         self.readout = QLabel()
