@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCursor, QKeySequence, QUndoStack
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -30,9 +30,9 @@ from app.core.errors import ModelwrightError
 from app.core.graph.graph import Edge, Graph, NodeAdded, NodeMoved, NodeRemoved, ParamChanged
 from app.ui.core_texts import core_text
 from app.ui.designer.canvas import CanvasView
+from app.ui.designer.clipboard import clipboard_fragment, paste_offset, pointer_on_canvas, put_on_clipboard
 from app.ui.designer.commands import GraphEditCommand
 from app.ui.designer.edits import (
-    FRAGMENT_FORMAT,
     Connect,
     Disconnect,
     EditBuilder,
@@ -49,9 +49,7 @@ from app.ui.designer.palette import RESIDUAL_BLOCK, PaletteWidget
 from app.ui.designer.scene import DesignerScene
 from app.ui.designer.summary_panel import SummaryPanel
 
-FRAGMENT_MIME = "application/x-modelwright-graph"
 ROW_GAP = 110.0
-PASTE_STEP = 40.0
 
 
 class DesignerView(QWidget):
@@ -491,11 +489,7 @@ class DesignerView(QWidget):
         if not ids:
             return None
         fragment = copy_fragment(self.graph, ids)
-        mime = QMimeData()
-        text = json.dumps(fragment)
-        mime.setData(FRAGMENT_MIME, text.encode("utf-8"))
-        mime.setText(text)
-        QApplication.clipboard().setMimeData(mime)
+        put_on_clipboard(fragment)
         self._paste_count = 0
         self.update_edit_actions()
         self.report(self.tr("Copied {n} layers.").format(n=len(ids)), 3)
@@ -515,7 +509,7 @@ class DesignerView(QWidget):
                 self.report(self.tr("The clipboard holds no layers copied from the designer."))
                 return []
         if at is None and at_pointer:
-            at = self._pointer_on_canvas()
+            at = pointer_on_canvas(self.canvas)
         self._paste_count += 1
         offset = paste_offset(self.graph, fragment, at, self._paste_count)
         created = self._edit(lambda b: paste_fragment(b, fragment, offset),
@@ -530,17 +524,6 @@ class DesignerView(QWidget):
             return []
         self._paste_count = 0
         return self.paste(copy_fragment(self.graph, ids), at_pointer=False)
-
-    def _pointer_on_canvas(self) -> QPointF | None:
-        """The scene point under the mouse pointer, or None when it is not over the canvas."""
-        viewport = self.canvas.viewport()
-        local = viewport.mapFromGlobal(QCursor.pos())
-        if not viewport.isVisible() or not viewport.rect().contains(local):
-            return None
-        widget = QApplication.widgetAt(QCursor.pos())
-        if widget is not None and widget is not viewport and not viewport.isAncestorOf(widget):
-            return None  # a menu or another window covers the canvas there
-        return self.canvas.mapToScene(local)
 
     # --- the Edit menu's actions ---------------------------------------------------------------------
     def set_edit_actions_active(self, active: bool) -> None:
@@ -790,48 +773,6 @@ class DesignerView(QWidget):
             menu.addSeparator()
             menu.addActions([self.arrange_action, self.fit_action, self.templates_action])
         menu.exec(global_pos)
-
-
-def clipboard_fragment() -> dict | None:
-    """The designer layers on the clipboard (its own format, or their JSON as text), or None."""
-    mime = QApplication.clipboard().mimeData()
-    raw = None
-    if mime is not None and mime.hasFormat(FRAGMENT_MIME):
-        raw = bytes(mime.data(FRAGMENT_MIME).data()).decode("utf-8", errors="replace")
-    elif mime is not None and mime.hasText():
-        raw = mime.text()
-    if not raw or not raw.lstrip().startswith("{"):
-        return None
-    try:
-        fragment = json.loads(raw)
-    except ValueError:
-        return None
-    return fragment if isinstance(fragment, dict) and fragment.get("format") == FRAGMENT_FORMAT else None
-
-
-def paste_offset(graph: Graph, fragment: dict, at: QPointF | None, count: int) -> tuple[float, float]:
-    """How far to shift a fragment so that it lands at ``at`` (its top-left corner there) or,
-    without a point, ``count`` steps from its originals; then further down and right until no
-    pasted layer overlaps a layer already in the network."""
-    positions = [tuple(n.get("position") or (0.0, 0.0)) for n in fragment.get("nodes") or []]
-    if not positions:
-        return (0.0, 0.0)
-    if at is not None:
-        dx = at.x() - min(x for x, _ in positions)
-        dy = at.y() - min(y for _, y in positions)
-    else:
-        dx = dy = PASTE_STEP * max(count, 1)
-    taken = [n.position for n in graph.nodes] if graph is not None else []
-
-    def covers(dx: float, dy: float) -> bool:
-        return any(abs(snap(x + dx) - tx) < NODE_WIDTH and abs(snap(y + dy) - ty) < NODE_HEIGHT
-                   for x, y in positions for tx, ty in taken)
-
-    for _ in range(200):
-        if not covers(dx, dy):
-            break
-        dx, dy = dx + PASTE_STEP, dy + PASTE_STEP
-    return (dx, dy)
 
 
 def _data_info_job(data: dict, folder, progress=None):
