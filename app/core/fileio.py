@@ -126,15 +126,23 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
 
 def sweep_stale_temporaries(target: str | os.PathLike, older_than: float = STALE_TEMPORARY_SECONDS) -> list[Path]:
     """Remove ``.NAME.*.tmp`` siblings of ``target`` left by saves that were killed; returns them."""
+    return sweep_stale_siblings(target, ".tmp", lambda path: path.unlink(), older_than)
+
+
+def sweep_stale_siblings(target: str | os.PathLike, suffix: str, remove, older_than: float = STALE_TEMPORARY_SECONDS,
+                         ) -> list[Path]:
+    """Call ``remove`` on each ``.NAME.*<suffix>`` sibling of ``target`` older than ``older_than``
+    seconds (what a killed save or export leaves; a younger one may belong to a save still
+    going). A sibling that vanished or cannot be removed is left alone. Returns those removed."""
     target = Path(target)
-    pattern = os.path.join(glob.escape(str(target.parent)), f".{glob.escape(target.name)}.*.tmp")
+    pattern = os.path.join(glob.escape(str(target.parent)), f".{glob.escape(target.name)}.*{glob.escape(suffix)}")
     removed = []
     now = time.time()
     for name in glob.glob(pattern):
         path = Path(name)
         try:
-            if now - path.stat().st_mtime > older_than:
-                path.unlink()
+            if now - path.lstat().st_mtime > older_than:
+                remove(path)
                 removed.append(path)
         except OSError:  # gone already, or not ours to remove: leave it
             continue

@@ -6,18 +6,16 @@ asked for one, and an existing export is only replaced once the new one is compl
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import shutil
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from app.core.export.errors import ExportError
-from app.core.fileio import STALE_TEMPORARY_SECONDS, disk_full_error
+from app.core.fileio import STALE_TEMPORARY_SECONDS, disk_full_error, sweep_stale_siblings
 from app.core.safety.output_paths import OutputPathError, check_output_folder
 
 
@@ -34,19 +32,12 @@ def check_destination(out: Path, overwrite: bool, inputs: Iterable[str | os.Path
 def sweep_stale_staging(out: str | os.PathLike, older_than: float = STALE_TEMPORARY_SECONDS) -> list[Path]:
     """Remove ``.NAME.*.partial`` folders beside ``out`` left by exports that were killed (the
     folders' counterpart of :func:`app.core.fileio.sweep_stale_temporaries`); returns them."""
-    out = Path(out)
-    pattern = os.path.join(glob.escape(str(out.parent)), f".{glob.escape(out.name)}.*.partial")
-    removed = []
-    now = time.time()
-    for name in glob.glob(pattern):
-        path = Path(name)
-        try:
-            if path.is_dir() and not path.is_symlink() and now - path.stat().st_mtime > older_than:
-                shutil.rmtree(path)
-                removed.append(path)
-        except OSError:  # gone already, or not ours to remove: leave it
-            continue
-    return removed
+    def remove(path: Path) -> None:
+        if not path.is_dir() or path.is_symlink():
+            raise NotADirectoryError(path)  # not a staging folder of ours: leave it
+        shutil.rmtree(path)
+
+    return sweep_stale_siblings(out, ".partial", remove, older_than)
 
 
 @contextmanager
